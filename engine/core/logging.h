@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+// One category per engine component, named dialdeck.<layer>.<component>.
+// Messages carry ids, never secrets, headers or request bodies.
+Q_DECLARE_LOGGING_CATEGORY(lcStore)
+Q_DECLARE_LOGGING_CATEGORY(lcImport)
+Q_DECLARE_LOGGING_CATEGORY(lcSchedule)
+Q_DECLARE_LOGGING_CATEGORY(lcDialer)
+Q_DECLARE_LOGGING_CATEGORY(lcCarrierSim)
+Q_DECLARE_LOGGING_CATEGORY(lcReport)
+Q_DECLARE_LOGGING_CATEGORY(lcService)
+Q_DECLARE_LOGGING_CATEGORY(lcUi)

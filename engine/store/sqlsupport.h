@@ -1,0 +1,25 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QDateTime>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace Dialdeck {
+
+// An Error for a failed store operation: `what` names the operation
+// ("Saving batch 64f…"), the driver's text says why.
+Error storeError(const QString &what, const QSqlError &error);
+
+// Executes a prepared query, or returns storeError(what, …).
+Result<void> execQuery(QSqlQuery &query, const QString &what);
+
+// Bind value for a time column: milliseconds since the epoch, or NULL for an invalid time.
+QVariant sqlTime(const QDateTime &time);
+// A time column read back; NULL becomes an invalid QDateTime. Times are UTC.
+QDateTime timeFromSql(const QVariant &value);
+// Bind value for an optional text column: NULL for an empty string.
+QVariant sqlTextOrNull(const QString &text);
+
+} // namespace Dialdeck
