@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QString>
+
+namespace Dialdeck {
+
+enum class ReportKind
+{
+    // One row per call of the batch, with a summary of its attempts.
+    Calls,
+    // One row per attempt of the batch.
+    Attempts,
+};
+
+// What to export and where to.
+struct ReportOptions
+{
+    QString batchId;
+    ReportKind kind = ReportKind::Calls;
+    QString outputPath;
+};
+
+} // namespace Dialdeck
