@@ -73,17 +73,24 @@ private:
         qint64 validUntilMs = 0;
         // UTC minute the rule text was written for; the rule shows local minutes.
         qint64 ruleMinute = -1;
+        QList<QByteArray> names; // the zone names, with the default filled in
+        QList<QTimeZone> zones;
     };
 
-    const QTimeZone *timeZone(const QByteArray &name) const;
+    QTimeZone timeZone(const QByteArray &name) const;
     qint64 offsetMsAt(const QTimeZone &zone, qint64 utcMs) const;
     ZoneStatus statusAt(const QTimeZone &zone, qint64 utcMs) const;
     qint64 nextStateChange(const QTimeZone &zone, qint64 fromMs, qint64 limitMs) const;
     qint64 nextOpenInZone(const QTimeZone &zone, qint64 fromMs, qint64 limitMs) const;
-    qint64 searchOpening(const QList<const QTimeZone *> &zones, qint64 fromMs) const;
+    qint64 searchOpening(const QList<QTimeZone> &zones, qint64 fromMs) const;
 
     CachedDecision compute(const QList<QByteArray> &zones, qint64 nowMs) const;
-    QString describeRule(const QList<QByteArray> &zones, qint64 nowMs) const;
+    CachedDecision computeAllowed(const QList<QByteArray> &names, const QList<QTimeZone> &zones,
+                                  qint64 nowMs) const;
+    CachedDecision computeBlocked(const QList<QByteArray> &names, const QList<QTimeZone> &zones,
+                                  const QList<ZoneStatus> &statuses, qint64 nowMs) const;
+    QString describeRule(const QList<QByteArray> &names, const QList<QTimeZone> &zones,
+                         qint64 nowMs) const;
     QString describeBlock(const QByteArray &zoneName, const ZoneStatus &status) const;
 
     BatchConfig m_config;
@@ -92,6 +99,8 @@ private:
     QSet<qint64> m_holidayDays; // holidays as days since 1970-01-01
     QString m_windowText;       // "09:00-20:00 Mon-Fri local"
 
+    // QTimeZone is implicitly shared, so copies out of this cache are cheap; an
+    // unknown name is cached as an invalid zone.
     mutable QHash<QByteArray, QTimeZone> m_zoneCache;
     mutable QHash<QList<QByteArray>, CachedDecision> m_decisionCache;
 };
