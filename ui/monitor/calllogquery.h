@@ -1,0 +1,49 @@
+#pragma once
+
+#include "core/statuses.h"
+
+#include <QString>
+#include <QVariantList>
+
+#include <optional>
+
+namespace Dialdeck {
+
+// What the call log shows: the calls of one batch that pass every set filter.
+struct CallLogFilter
+{
+    std::optional<CallStatus> status;
+    // Calls with at least one attempt from this caller number; empty means any.
+    QString callerE164;
+    // Calls that may be in this IANA zone; empty means any.
+    QString timeZone;
+    // Case-insensitive substring of the name or the E.164 number (ASCII case
+    // folding only, as SQLite's LIKE does); empty means any.
+    QString text;
+
+    friend bool operator==(const CallLogFilter &, const CallLogFilter &) = default;
+};
+
+// The SQL of one call-log view: batch, filter and sort order. Every clause
+// refers to the calls table as `c` and uses bind values only, never text
+// pasted into the statement.
+struct CallLogQuery
+{
+    QString batchId;
+    CallLogFilter filter;
+    // A CallLogModel::Column; -1 keeps the store's order (call id).
+    int sortColumn = -1;
+    Qt::SortOrder sortOrder = Qt::AscendingOrder;
+
+    // "WHERE c.batch_id = ? AND ...", matching bindValues().
+    QString whereSql() const;
+    QVariantList bindValues() const;
+    // "ORDER BY <column>, c.id", ending with the id so the order is total.
+    QString orderBySql() const;
+    // Returns true when the sort column has no index and SQLite sorts every
+    // matching row in a temporary B-tree; the call log still works, but a
+    // refresh takes longer on large batches.
+    bool sortNeedsTemporaryTree() const;
+};
+
+} // namespace Dialdeck
