@@ -45,7 +45,9 @@ QByteArray configText(const BatchConfig &config)
 Result<void> BatchRepository::insert(const Batch &batch)
 {
     QSqlQuery query(m_db);
-    query.prepare(u"INSERT INTO batches (" % batchColumns % u") VALUES (?,?,?,?,?,?,?,?,?,?,?)"_s);
+    // A null QString binds as NULL, so the NOT NULL text columns fall back to ''.
+    query.prepare(u"INSERT INTO batches (" % batchColumns
+                  % u") VALUES (?,?,?,?,COALESCE(?,''),?,?,?,?,?,COALESCE(?,''))"_s);
     query.addBindValue(batch.id);
     query.addBindValue(batch.name);
     query.addBindValue(sqlTextOrNull(batch.ownerUserId));
@@ -155,7 +157,7 @@ Result<void> BatchRepository::setStatus(const QString &id, BatchStatus status,
     const bool running = status == BatchStatus::Running;
 
     QSqlQuery query(m_db);
-    query.prepare(u"UPDATE batches SET status = ?, status_reason = ?, "
+    query.prepare(u"UPDATE batches SET status = ?, status_reason = COALESCE(?, ''), "
                   "started_at = CASE WHEN ? AND started_at IS NULL THEN ? ELSE started_at END, "
                   "finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?"_s);
     query.addBindValue(toString(status));
