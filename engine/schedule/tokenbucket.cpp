@@ -18,6 +18,12 @@ TokenBucket::TokenBucket(double ratePerSecond, double burst)
     , m_burst(std::max(burst, 1.0))
     , m_tokens(std::max(burst, 1.0))
 {
+    updateCapacity();
+}
+
+void TokenBucket::updateCapacity()
+{
+    m_capacity = m_burst + std::max(m_rate, 0.0) / 1000.0;
 }
 
 double TokenBucket::tokensAt(qint64 nowMs) const
@@ -26,7 +32,7 @@ double TokenBucket::tokensAt(qint64 nowMs) const
         return m_tokens;
 
     const double earned = double(nowMs - m_lastMs) * m_rate / 1000.0;
-    return std::min(m_burst, m_tokens + earned);
+    return std::min(m_capacity, m_tokens + earned);
 }
 
 void TokenBucket::advanceTo(qint64 nowMs)
@@ -61,6 +67,7 @@ qint64 TokenBucket::nextAvailableMs(qint64 nowMs) const
 void TokenBucket::setRate(double ratePerSecond)
 {
     m_rate = ratePerSecond;
+    updateCapacity();
 }
 
 } // namespace Dialdeck

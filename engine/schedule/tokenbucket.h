@@ -5,9 +5,12 @@
 namespace Dialdeck {
 
 // Paces calls to a rate in calls per second, allowing up to `burst` calls at
-// once after an idle spell. The bucket starts full. Time never goes backwards
-// inside it: an instant earlier than the last one seen counts as the last one.
-// Not thread-safe.
+// once after an idle spell. The bucket starts with `burst` tokens. It holds up
+// to burst plus one millisecond's earnings, because a caller that polls at whole
+// milliseconds would otherwise lose the fraction of a token earned between the
+// exact due instant and its poll (300/s would pace at 250/s). Time never goes
+// backwards inside it: an instant earlier than the last one seen counts as the
+// last one. Not thread-safe.
 class TokenBucket
 {
 public:
@@ -29,10 +32,12 @@ public:
 
 private:
     double tokensAt(qint64 nowMs) const;
+    void updateCapacity();
     void advanceTo(qint64 nowMs);
 
     double m_rate = 0.0;
     double m_burst = 1.0;
+    double m_capacity = 1.0; // burst plus the tokens earned in one millisecond
     double m_tokens = 1.0;
     qint64 m_lastMs = -1; // -1 until the first call
 };
