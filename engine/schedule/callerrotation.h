@@ -72,7 +72,7 @@ public:
 
 private:
     // Country calling code and area code (or national destination code) digits
-    // of a number; areaDigits is empty when the number has none or failed to parse.
+    // of a number. areaDigits is empty when the number has none or failed to parse.
     struct CalleeArea
     {
         int countryCode = 0;

@@ -156,9 +156,9 @@ CallingWindow::ZoneStatus CallingWindow::statusAt(const QTimeZone &zone, qint64 
 // Returns the first instant after fromMs at which the zone's status differs
 // from its status at fromMs, or -1 when that is later than limitMs. Between two
 // offset transitions local time runs with UTC, so the status can change only
-// where local time reaches midnight, windowStart or windowEnd, or at a
-// transition (a DST gap may skip over windowStart, a repeated hour may go back
-// before windowEnd).
+// where local time reaches midnight, windowStart or windowEnd. It can also
+// change at a transition, because a DST gap may skip over windowStart and a
+// repeated hour may go back before windowEnd.
 qint64 CallingWindow::nextStateChange(const QTimeZone &zone, qint64 fromMs, qint64 limitMs) const
 {
     const ZoneStatus initial = statusAt(zone, fromMs);

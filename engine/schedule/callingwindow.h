@@ -11,7 +11,7 @@
 
 namespace Dialdeck {
 
-// The answer to "may this call be dialed now?". All instants are milliseconds
+// The result of "may this call be dialed now?". All instants are milliseconds
 // since the Unix epoch (UTC).
 struct WindowDecision
 {
@@ -54,7 +54,7 @@ public:
     static constexpr qint64 SearchHorizonMs = 400LL * 24 * 3600 * 1000;
 
 private:
-    // Where one zone stands at one instant. The state changes at local window
+    // State of one zone at one instant. The state changes at local window
     // start, window end, local midnight and at some offset transitions.
     enum class ZoneState : quint8 { Open, BeforeStart, AfterEnd, DayNotAllowed, Holiday };
     struct ZoneStatus

@@ -11,7 +11,7 @@ namespace Dialdeck {
 
 class CallingWindow;
 
-// What happens to a call after one attempt ended.
+// The next step for a call after one of its attempts ended.
 struct RetryDecision
 {
     bool retry = false;

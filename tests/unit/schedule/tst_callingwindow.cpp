@@ -388,7 +388,7 @@ void TestCallingWindow::nextOpeningReturnsFromWhenOpen()
 }
 
 // Walks a week in uneven steps with one long-lived window, whose cache is hit
-// most of the time, and compares each answer with a window that has never
+// most of the time, and compares each decision with a window that has never
 // seen the zone list.
 void TestCallingWindow::cachedDecisionsMatchFreshOnes()
 {
