@@ -12,7 +12,10 @@ using namespace Qt::StringLiterals;
 Result<void> DoNotCallRepository::add(const QString &e164, const QString &reason)
 {
     QSqlQuery query(m_db);
-    query.prepare(u"INSERT OR IGNORE INTO dnc_numbers (e164, reason, added_at) VALUES (?, ?, ?)"_s);
+    // COALESCE because a null QString binds as NULL, which OR IGNORE would
+    // silently drop instead of listing the number.
+    query.prepare(u"INSERT OR IGNORE INTO dnc_numbers (e164, reason, added_at) "
+                  "VALUES (?, COALESCE(?, ''), ?)"_s);
     query.addBindValue(e164);
     query.addBindValue(reason);
     query.addBindValue(QDateTime::currentMSecsSinceEpoch());

@@ -12,7 +12,7 @@ Result<void> PhoneRepository::insert(const Phone &phone)
 {
     QSqlQuery query(m_db);
     query.prepare(u"INSERT INTO phones (id, e164, label, enabled, daily_cap, cooldown_seconds, "
-                  "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
+                  "created_at) VALUES (?, ?, COALESCE(?, ''), ?, ?, ?, ?)"_s);
     query.addBindValue(phone.id);
     query.addBindValue(phone.e164);
     query.addBindValue(phone.label);
@@ -27,7 +27,8 @@ Result<void> PhoneRepository::insert(const Phone &phone)
 Result<void> PhoneRepository::update(const Phone &phone)
 {
     QSqlQuery query(m_db);
-    query.prepare(u"UPDATE phones SET label = ?, enabled = ?, daily_cap = ?, cooldown_seconds = ? "
+    query.prepare(u"UPDATE phones SET label = COALESCE(?, ''), enabled = ?, daily_cap = ?, "
+                  "cooldown_seconds = ? "
                   "WHERE id = ?"_s);
     query.addBindValue(phone.label);
     query.addBindValue(phone.enabled);
