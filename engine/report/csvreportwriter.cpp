@@ -6,6 +6,7 @@
 #include "store/batchrepository.h"
 #include "store/sqlsupport.h"
 
+#include <QDate>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QSaveFile>
@@ -27,10 +28,53 @@ QString kindName(ReportKind kind)
     return kind == ReportKind::Calls ? u"calls"_s : u"attempts"_s;
 }
 
+constexpr qint64 MsPerDay = 24 * 60 * 60 * 1000;
+constexpr qint64 JulianDayOfUnixEpoch = 2440588;
+
+void appendDigits(QByteArray &out, int value, int width)
+{
+    char digits[4];
+    for (int i = width - 1; i >= 0; --i) {
+        digits[i] = char('0' + value % 10);
+        value /= 10;
+    }
+    out.append(digits, width);
+}
+
+// Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" as QDateTime::toString(Qt::ISODateWithMs)
+// does for a UTC time, at a fraction of its cost: with QDateTime the times
+// took about a third of the export time.
 void appendTime(QByteArray &out, qint64 msSinceEpoch)
 {
-    out += QDateTime::fromMSecsSinceEpoch(msSinceEpoch, Qt::UTC).toString(Qt::ISODateWithMs)
-               .toLatin1();
+    const qint64 day = msSinceEpoch >= 0 ? msSinceEpoch / MsPerDay
+                                         : (msSinceEpoch - MsPerDay + 1) / MsPerDay;
+    const qint64 msOfDay = msSinceEpoch - day * MsPerDay;
+    const QDate date = QDate::fromJulianDay(day + JulianDayOfUnixEpoch);
+    if (!date.isValid() || date.year() < 1 || date.year() > 9999) {
+        out += QDateTime::fromMSecsSinceEpoch(msSinceEpoch, Qt::UTC)
+                   .toString(Qt::ISODateWithMs)
+                   .toLatin1();
+        return;
+    }
+
+    int year = 0;
+    int month = 0;
+    int dayOfMonth = 0;
+    date.getDate(&year, &month, &dayOfMonth);
+    appendDigits(out, year, 4);
+    out += '-';
+    appendDigits(out, month, 2);
+    out += '-';
+    appendDigits(out, dayOfMonth, 2);
+    out += 'T';
+    appendDigits(out, int(msOfDay / 3'600'000), 2);
+    out += ':';
+    appendDigits(out, int(msOfDay / 60'000 % 60), 2);
+    out += ':';
+    appendDigits(out, int(msOfDay / 1000 % 60), 2);
+    out += '.';
+    appendDigits(out, int(msOfDay % 1000), 3);
+    out += 'Z';
 }
 
 void appendCell(QByteArray &out, const QVariant &value, CellFormat format)
@@ -158,7 +202,7 @@ Result<qint64> ReportExport::countRows()
 {
     QSqlQuery query(m_db);
     query.prepare(m_layout.countSql);
-    query.addBindValue(m_options.batchId);
+    query.bindValue(u":batch"_s, m_options.batchId);
     const QString what = tr("Counting the rows of the %1 report of batch %2")
                              .arg(kindName(m_options.kind), m_options.batchId);
     if (Result<void> done = execQuery(query, what); !done)
@@ -186,7 +230,7 @@ Result<qint64> ReportExport::streamRows(qint64 total)
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     query.prepare(m_layout.selectSql);
-    query.addBindValue(m_options.batchId);
+    query.bindValue(u":batch"_s, m_options.batchId);
     const QString what = tr("Reading the %1 report of batch %2")
                              .arg(kindName(m_options.kind), m_options.batchId);
     if (Result<void> done = execQuery(query, what); !done)

@@ -28,8 +28,8 @@ struct ReportColumn
 };
 
 // The queries and columns of one report kind. Both queries take the batch id
-// as their only bind value; selectSql returns the columns in this order,
-// sorted by call id.
+// as the named placeholder :batch, their only bind value. selectSql returns the columns
+// in this order, sorted by call id, without a sort step in SQLite.
 struct ReportLayout
 {
     QString countSql;

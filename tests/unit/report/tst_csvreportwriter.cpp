@@ -121,6 +121,8 @@ private Q_SLOTS:
     void nameFormulaGuard();
     void phoneColumnGuard_data();
     void phoneColumnGuard();
+    void attemptTimesAreUtcIso8601_data();
+    void attemptTimesAreUtcIso8601();
     void emptyBatchWritesHeaderOnly();
     void progressEveryThousandRows_data();
     void progressEveryThousandRows();
@@ -495,6 +497,51 @@ void TestCsvReportWriter::phoneColumnGuard()
 
     QCOMPARE(row, "1,2,Ann,555," + cell
                       + ",US,America/New_York,column,pending,0,,,,,,,,,,,");
+}
+
+void TestCsvReportWriter::attemptTimesAreUtcIso8601_data()
+{
+    QTest::addColumn<qint64>("createdAt");
+    QTest::addColumn<QByteArray>("cell");
+
+    QTest::newRow("Unix epoch") << qint64(0) << QByteArray("1970-01-01T00:00:00.000Z");
+    QTest::newRow("1 ms before epoch") << qint64(-1) << QByteArray("1969-12-31T23:59:59.999Z");
+    QTest::newRow("year 1900") << utcMs(1900, 1, 1, 12, 0, 0)
+                               << QByteArray("1900-01-01T12:00:00.000Z");
+    QTest::newRow("leap day") << utcMs(2024, 2, 29, 23, 59, 59, 999)
+                              << QByteArray("2024-02-29T23:59:59.999Z");
+    QTest::newRow("year 2000 starts") << qint64(946684800000)
+                                      << QByteArray("2000-01-01T00:00:00.000Z");
+    QTest::newRow("year 9999 ends") << qint64(253402300799999)
+                                    << QByteArray("9999-12-31T23:59:59.999Z");
+}
+
+void TestCsvReportWriter::attemptTimesAreUtcIso8601()
+{
+    QFETCH(qint64, createdAt);
+    QFETCH(QByteArray, cell);
+    CallRow call;
+    call.id = 1;
+    call.line = 2;
+    call.name = u"Ann"_s;
+    call.phoneRaw = u"555"_s;
+    call.e164 = u"+15550100001"_s;
+    insertCall(call);
+    AttemptRow attempt;
+    attempt.id = 1;
+    attempt.callId = 1;
+    attempt.createdAt = createdAt;
+    insertAttempt(attempt);
+    const QString path = outputPath(u"attempts.csv"_s);
+
+    Result<qint64> written = CsvReportWriter::write(m_connection.database(),
+                                                    {batchId, ReportKind::Attempts, path});
+
+    QVERIFY(written.ok());
+    QCOMPARE(readFile(path), bom + attemptsHeader
+                                 + "1,1,1,Ann,+15550100001,aaaaaaaaaaaaaaaaaaaaaaaa,+15550009999,,,"
+                                   "ended,"
+                                 + cell + ",,,,,,0,0,0.00000,,,\r\n");
 }
 
 void TestCsvReportWriter::emptyBatchWritesHeaderOnly()
