@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 
+#include <ctime>
+
 using namespace Dialdeck;
 using namespace Qt::StringLiterals;
 
@@ -118,9 +120,13 @@ bool runExport(QSqlDatabase db, ReportKind kind, const QString &path)
     const QString kindName = kind == ReportKind::Calls ? u"calls"_s : u"attempts"_s;
     const bool peakReset = resetPeakRss();
 
+    // CPU time next to wall time, because on a busy machine the wall time
+    // also counts the time other processes held the CPU.
     QElapsedTimer timer;
     timer.start();
+    const std::clock_t cpuStart = std::clock();
     Result<qint64> written = CsvReportWriter::write(db, {batchId, kind, path});
+    const double cpuSeconds = double(std::clock() - cpuStart) / CLOCKS_PER_SEC;
     const qint64 elapsedMs = std::max<qint64>(timer.elapsed(), 1);
     if (!written) {
         QTextStream(stderr) << written.error().message << '\n';
@@ -128,7 +134,9 @@ bool runExport(QSqlDatabase db, ReportKind kind, const QString &path)
     }
 
     out() << kindName << " report: " << *written << " rows in " << elapsedMs << " ms = "
-          << qint64(double(*written) * 1000.0 / double(elapsedMs)) << " rows/s, "
+          << qint64(double(*written) * 1000.0 / double(elapsedMs)) << " rows/s (CPU "
+          << qint64(cpuSeconds * 1000.0) << " ms = "
+          << qint64(double(*written) / std::max(cpuSeconds, 0.001)) << " rows/s), "
           << QFileInfo(path).size() / (1024 * 1024) << " MiB, peak RSS "
           << procStatusKiB("VmHWM") / 1024 << " MiB"
           << (peakReset ? "" : " (peak of the whole process: VmHWM could not be reset)")
