@@ -42,8 +42,8 @@ void appendDigits(QByteArray &out, int value, int width)
 }
 
 // Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" as QDateTime::toString(Qt::ISODateWithMs)
-// does for a UTC time, at a fraction of its cost: with QDateTime the times
-// took about a third of the export time.
+// does for a UTC time. In bench/report, QDateTime::toString took about a
+// third of the export time.
 void appendTime(QByteArray &out, qint64 msSinceEpoch)
 {
     const qint64 day = msSinceEpoch >= 0 ? msSinceEpoch / MsPerDay
@@ -203,12 +203,12 @@ Result<qint64> ReportExport::countRows()
     QSqlQuery query(m_db);
     query.prepare(m_layout.countSql);
     query.bindValue(u":batch"_s, m_options.batchId);
-    const QString what = tr("Counting the rows of the %1 report of batch %2")
-                             .arg(kindName(m_options.kind), m_options.batchId);
-    if (Result<void> done = execQuery(query, what); !done)
+    const QString operation = tr("Counting the rows of the %1 report of batch %2")
+                                  .arg(kindName(m_options.kind), m_options.batchId);
+    if (Result<void> done = execQuery(query, operation); !done)
         return done.error();
     if (!query.next())
-        return storeError(what, query.lastError());
+        return storeError(operation, query.lastError());
     return query.value(0).toLongLong();
 }
 
@@ -231,9 +231,9 @@ Result<qint64> ReportExport::streamRows(qint64 total)
     query.setForwardOnly(true);
     query.prepare(m_layout.selectSql);
     query.bindValue(u":batch"_s, m_options.batchId);
-    const QString what = tr("Reading the %1 report of batch %2")
-                             .arg(kindName(m_options.kind), m_options.batchId);
-    if (Result<void> done = execQuery(query, what); !done)
+    const QString operation = tr("Reading the %1 report of batch %2")
+                                  .arg(kindName(m_options.kind), m_options.batchId);
+    if (Result<void> done = execQuery(query, operation); !done)
         return done.error();
 
     m_buffer.reserve(FlushThreshold + 4096);
@@ -252,7 +252,7 @@ Result<qint64> ReportExport::streamRows(qint64 total)
             return cancelledError();
     }
     if (query.lastError().isValid())
-        return storeError(what, query.lastError());
+        return storeError(operation, query.lastError());
 
     if (Result<void> flushed = flush(); !flushed)
         return flushed.error();
@@ -279,7 +279,7 @@ bool ReportExport::reportProgress(qint64 done, qint64 total)
 Error ReportExport::writeError(const QString &reason) const
 {
     return Error{u"report_write_failed"_s,
-                 tr("Could not write the report to %1: %2. Choose a folder you can write to, "
+                 tr("Writing the report to %1 failed: %2. Choose a folder you can write to, "
                     "or free disk space, and export again.")
                      .arg(m_options.outputPath, reason)};
 }

@@ -6,12 +6,12 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Selects the calls of batch :batch as a range of row ids. Scanning the range
-// yields the calls already in id order; with the batch_id indexes SQLite
-// would instead sort the whole report in a temporary B-tree before returning
-// the first row. The unary + keeps SQLite from choosing those indexes for
-// the filter. Calls of batches imported at the same time may interleave; the
-// range then also covers their rows, which are read and skipped.
+// Selects the calls of batch :batch as a range of row ids, because scanning
+// the range yields the calls already in id order. With the batch_id indexes,
+// SQLite would sort the whole report in a temporary B-tree before returning
+// the first row, and the unary + keeps it from choosing them. If the calls of
+// two batches interleave, the range also covers the other batch's rows, which
+// are read and skipped.
 QString batchCallsFilter()
 {
     return u"c.id BETWEEN (SELECT MIN(b.id) FROM calls b WHERE b.batch_id = :batch) "

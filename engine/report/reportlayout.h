@@ -7,7 +7,7 @@
 
 namespace Dialdeck {
 
-// How a stored value becomes a CSV cell. NULL always becomes an empty cell.
+// The cell format of a report column. NULL always becomes an empty cell.
 enum class CellFormat
 {
     // Free text, written with the formula guard.

@@ -236,8 +236,8 @@ void TestCsvReportWriter::insertAttempt(const AttemptRow &row)
 }
 
 // Three calls of the batch under test and one of another batch. Call 1 has two
-// ended attempts, stored with their ids in reverse order of attempt number;
-// call 2 was skipped; call 3 has one attempt still dialing.
+// ended attempts, stored with their ids in reverse order of attempt number.
+// Call 2 was skipped, and call 3 has one attempt still dialing.
 void TestCsvReportWriter::insertSampleCalls()
 {
     CallRow ibanez;
@@ -438,7 +438,7 @@ void TestCsvReportWriter::reportStartsWithBomAndCrlf()
     const QByteArray content = readFile(path);
     QVERIFY(content.startsWith(bom));
     QVERIFY(content.endsWith("\r\n"));
-    // 1 header and 3 records end in CRLF; the only other line break is the LF
+    // The header and 3 records end in CRLF. The only other line break is the LF
     // inside the quoted skip reason.
     QCOMPARE(content.count("\r\n"), 4);
     QCOMPARE(content.count('\n'), 5);

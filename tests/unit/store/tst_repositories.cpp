@@ -226,7 +226,7 @@ void TestRepositories::batchListNewestFirst()
     QStringList ids;
     for (const Batch &batch : *listed)
         ids.append(batch.id);
-    // Same creation time: ordered by id.
+    // Batches with the same creation time are ordered by id.
     QCOMPARE(ids, QStringList({newer, older, batchId}));
 }
 
