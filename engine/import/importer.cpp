@@ -1,0 +1,312 @@
+#include "importer.h"
+
+#include "core/ids.h"
+#include "core/logging.h"
+#include "duplicatefilter.h"
+#include "importpipeline.h"
+#include "store/batchrepository.h"
+#include "store/donotcallrepository.h"
+#include "store/sqlsupport.h"
+#include "timezonetable.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSqlQuery>
+
+namespace Dialdeck {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Dialdeck::Import", text);
+}
+
+Result<QHash<QString, int>> loadExistingNumbers(QSqlDatabase db, const QString &batchId)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT e164, line FROM calls WHERE batch_id = ?"_s);
+    query.addBindValue(batchId);
+    if (Result<void> done = execQuery(query, tr("Reading the numbers of batch %1").arg(batchId));
+        !done) {
+        return done.error();
+    }
+
+    QHash<QString, int> numbers;
+    while (query.next())
+        numbers.insert(query.value(0).toString(), query.value(1).toInt());
+    return numbers;
+}
+
+// The Qt SQLite driver binds a null QString as NULL; text columns that are
+// NOT NULL get an empty string instead.
+QString notNull(const QString &text)
+{
+    return text.isNull() ? QString(u""_s) : text;
+}
+
+// Inserts calls with one prepared statement, so SQLite compiles it once.
+class CallWriter
+{
+public:
+    explicit CallWriter(QSqlDatabase db) : m_query(db) {}
+
+    Result<void> prepare()
+    {
+        if (m_query.prepare(u"INSERT INTO calls (batch_id, line, name, phone_raw, e164, region, "
+                            "time_zones, tz_source, status, attempt_count, next_due_at, "
+                            "skip_reason, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, '', ?)"_s)) {
+            return {};
+        }
+        return storeError(tr("Preparing the insertion of calls"), m_query.lastError());
+    }
+
+    Result<void> insert(const CallRecord &call)
+    {
+        m_query.bindValue(0, call.batchId);
+        m_query.bindValue(1, call.line);
+        m_query.bindValue(2, notNull(call.name));
+        m_query.bindValue(3, notNull(call.phoneRaw));
+        m_query.bindValue(4, call.e164);
+        m_query.bindValue(5, notNull(call.region));
+        m_query.bindValue(6, joinTimeZones(call.timeZones));
+        m_query.bindValue(7, toString(call.timeZoneSource));
+        m_query.bindValue(8, toString(CallStatus::Pending));
+        m_query.bindValue(9, QString::fromUtf8(QJsonDocument(call.extra).toJson(QJsonDocument::Compact)));
+        if (m_query.exec())
+            return {};
+        return storeError(tr("Saving the call of line %1 of batch %2").arg(call.line).arg(call.batchId),
+                          m_query.lastError());
+    }
+
+private:
+    QSqlQuery m_query;
+};
+
+void addRejection(ImportSummary &summary, RejectedRow &&row)
+{
+    summary.rejectedByReason[row.reasonCode] += 1;
+    summary.rejected.append(std::move(row));
+}
+
+Batch newBatch(const ImportOptions &options, const QString &batchId)
+{
+    Batch batch;
+    batch.id = batchId;
+    batch.name = options.batchName.isEmpty() ? QFileInfo(options.filePath).completeBaseName()
+                                             : options.batchName;
+    batch.ownerUserId = options.ownerUserId;
+    // NOTE: the batch stays a draft. The checks that make it ready (caller
+    // numbers, calling window) belong to the code that starts batches.
+    batch.status = BatchStatus::Draft;
+    batch.config = options.config;
+    batch.phoneIds = options.phoneIds;
+    batch.createdAt = QDateTime::currentDateTimeUtc();
+    batch.sourceFile = options.filePath;
+    return batch;
+}
+
+Result<QString> chooseBatchId(QSqlDatabase db, const ImportOptions &options)
+{
+    const QString batchId = options.batchId.isEmpty() ? Ids::generate() : options.batchId;
+    if (!Ids::isValid(batchId)) {
+        return Error{u"invalid_batch_id"_s,
+                     tr("The batch id \"%1\" is not 24 lowercase hexadecimal digits; leave it "
+                        "empty to get a new one.")
+                         .arg(batchId)};
+    }
+
+    Result<std::optional<Batch>> existing = BatchRepository(db).find(batchId);
+    if (!existing)
+        return existing.error();
+    if (existing->has_value()) {
+        return Error{u"batch_exists"_s,
+                     tr("A batch with the id %1 already exists; choose another id or leave it "
+                        "empty to create a new batch.")
+                         .arg(batchId)};
+    }
+    return batchId;
+}
+
+// Stores the batch and its calls. The caller owns the transaction.
+Result<void> storeBatch(QSqlDatabase db, ImportPipeline &pipeline, const Batch &batch,
+                        DuplicateFilter &filter,
+                        const std::function<bool(qint64)> &progress, ImportSummary &summary)
+{
+    if (Result<void> inserted = BatchRepository(db).insert(batch); !inserted)
+        return inserted;
+
+    CallWriter writer(db);
+    if (Result<void> prepared = writer.prepare(); !prepared)
+        return prepared;
+
+    std::optional<Error> failure;
+    const auto consume = [&](QList<ContactCandidate> &&chunk, qint64 rowsDone) {
+        for (ContactCandidate &candidate : chunk) {
+            summary.warnings.append(candidate.warnings);
+            std::variant<CallRecord, RejectedRow> outcome = filter.resolve(std::move(candidate));
+            if (RejectedRow *rejected = std::get_if<RejectedRow>(&outcome)) {
+                addRejection(summary, std::move(*rejected));
+                continue;
+            }
+
+            CallRecord &call = std::get<CallRecord>(outcome);
+            call.batchId = batch.id;
+            if (Result<void> stored = writer.insert(call); !stored) {
+                failure = stored.error();
+                return false;
+            }
+            ++summary.imported;
+        }
+        summary.totalRows = rowsDone;
+        return !progress || progress(rowsDone);
+    };
+
+    Result<bool> completed = pipeline.run(consume);
+    if (!completed)
+        return completed.error();
+    if (failure)
+        return *failure;
+    if (!*completed) {
+        return Error{u"cancelled"_s,
+                     tr("The import of %1 was cancelled; no batch and no calls were saved.")
+                         .arg(batch.sourceFile)};
+    }
+    return {};
+}
+
+Result<ImportPreview> previewWith(const ImportOptions &options, int rowLimit,
+                                  const QSet<QString> &doNotCall)
+{
+    ImportPipeline pipeline(options);
+    if (Result<void> opened = pipeline.open(); !opened)
+        return opened.error();
+
+    ImportPreview preview;
+    preview.format = pipeline.format();
+    preview.formatName = displayName(pipeline.format());
+    preview.headers = pipeline.headers();
+    preview.mapping = pipeline.columns().toMapping(pipeline.headers());
+
+    DuplicateFilter filter(doNotCall, {});
+    const auto consume = [&](QList<ContactCandidate> &&chunk, qint64 rowsDone) {
+        for (ContactCandidate &candidate : chunk) {
+            preview.warnings.append(candidate.warnings);
+            std::variant<CallRecord, RejectedRow> outcome = filter.resolve(std::move(candidate));
+            if (RejectedRow *rejected = std::get_if<RejectedRow>(&outcome)) {
+                preview.rejected.append(std::move(*rejected));
+                continue;
+            }
+            ++preview.acceptedRows;
+            if (preview.rows.size() < rowLimit)
+                preview.rows.append(std::get<CallRecord>(std::move(outcome)));
+        }
+        preview.totalRows = rowsDone;
+        return true;
+    };
+    if (Result<bool> done = pipeline.run(consume); !done)
+        return done.error();
+    return preview;
+}
+
+} // namespace
+
+Result<ImportPreview> Importer::preview(const ImportOptions &options, int rowLimit)
+{
+    return previewWith(options, rowLimit, {});
+}
+
+Result<ImportPreview> Importer::preview(QSqlDatabase db, const ImportOptions &options,
+                                        int rowLimit)
+{
+    Result<QSet<QString>> doNotCall = DoNotCallRepository(db).all();
+    if (!doNotCall)
+        return doNotCall.error();
+    return previewWith(options, rowLimit, *doNotCall);
+}
+
+Result<ImportSummary> Importer::run(QSqlDatabase db, const ImportOptions &options,
+                                    const std::function<bool(qint64)> &progress)
+{
+    QElapsedTimer timer;
+    timer.start();
+
+    ImportPipeline pipeline(options);
+    if (Result<void> opened = pipeline.open(); !opened)
+        return opened.error();
+    Result<QString> batchId = chooseBatchId(db, options);
+    if (!batchId)
+        return batchId.error();
+    Result<QSet<QString>> doNotCall = DoNotCallRepository(db).all();
+    if (!doNotCall)
+        return doNotCall.error();
+
+    ImportSummary summary;
+    summary.batchId = *batchId;
+    summary.format = pipeline.format();
+    DuplicateFilter filter(*doNotCall, {});
+    const Batch batch = newBatch(options, *batchId);
+
+    if (!db.transaction())
+        return storeError(tr("Starting the import of batch %1").arg(batch.id), db.lastError());
+    Result<void> stored = storeBatch(db, pipeline, batch, filter, progress, summary);
+    if (stored && !db.commit())
+        stored = storeError(tr("Saving the import of batch %1").arg(batch.id), db.lastError());
+    if (!stored) {
+        db.rollback();
+        qCWarning(lcImport).noquote() << "Import of" << options.filePath << "into batch"
+                                      << batch.id << "failed and was rolled back:"
+                                      << stored.error().message;
+        return stored.error();
+    }
+
+    qCInfo(lcImport).noquote() << "Imported" << summary.imported << "of" << summary.totalRows
+                               << "rows of" << options.filePath << "into batch" << batch.id
+                               << "in" << timer.elapsed() << "ms;" << summary.rejected.size()
+                               << "rejected";
+    return summary;
+}
+
+Result<RecordValidation> Importer::validateRecords(const QList<QJsonObject> &records,
+                                                   const BatchConfig &config,
+                                                   const QSet<QString> &doNotCall,
+                                                   const QHash<QString, int> &existingNumbers)
+{
+    if (Result<void> checked = ImportPipeline::checkConfig(config); !checked)
+        return checked.error();
+
+    const RowConverter converter({}, ColumnMap(), ContactFormat::Delimited, config,
+                                 TimeZoneTable::instance());
+    DuplicateFilter filter(doNotCall, existingNumbers);
+    RecordValidation validation;
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        ContactCandidate candidate = converter.convertRecord(int(i), records[i]);
+        validation.warnings.append(candidate.warnings);
+        std::variant<CallRecord, RejectedRow> outcome = filter.resolve(std::move(candidate));
+        if (RejectedRow *rejected = std::get_if<RejectedRow>(&outcome))
+            validation.rejected.append(std::move(*rejected));
+        else
+            validation.accepted.append(std::get<CallRecord>(std::move(outcome)));
+    }
+    return validation;
+}
+
+Result<RecordValidation> Importer::validateRecords(QSqlDatabase db, const QString &batchId,
+                                                   const QList<QJsonObject> &records,
+                                                   const BatchConfig &config)
+{
+    Result<QSet<QString>> doNotCall = DoNotCallRepository(db).all();
+    if (!doNotCall)
+        return doNotCall.error();
+    Result<QHash<QString, int>> existing = loadExistingNumbers(db, batchId);
+    if (!existing)
+        return existing.error();
+    return validateRecords(records, config, *doNotCall, *existing);
+}
+
+} // namespace Dialdeck

@@ -1,0 +1,280 @@
+#include "phonenormaliser.h"
+
+#include "importtypes.h"
+
+#include <QCoreApplication>
+
+#include <phonenumbers/phonenumberutil.h>
+
+namespace Dialdeck {
+
+using namespace Qt::StringLiterals;
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Dialdeck::Import", text);
+}
+
+Error rejection(RejectionReason reason, const QString &message)
+{
+    return Error{toString(reason), message};
+}
+
+// Reduces a value made only of digits and the usual separators to "+digits" or
+// "digits". libphonenumber ignores those separators anyway, and parses the
+// short form about a third faster. Values with letters or other signs are
+// returned unchanged so that libphonenumber judges them itself.
+QString compactDigits(const QString &value)
+{
+    QString compact;
+    compact.reserve(value.size());
+    for (QChar c : value) {
+        if (c.isDigit()) {
+            compact.append(QChar(u'0' + c.digitValue()));
+        } else if (c == u'+' && compact.isEmpty()) {
+            compact.append(c);
+        } else if (c != u' ' && c != u'-' && c != u'.' && c != u'(' && c != u')' && c != u'/') {
+            return value;
+        }
+    }
+    return compact;
+}
+
+QString regionOf(const PhoneNumberUtil &util, const PhoneNumber &number)
+{
+    std::string region;
+    util.GetRegionCodeForCountryCode(number.country_code(), &region);
+    return QString::fromStdString(region);
+}
+
+// Returns the region the number is valid in, or an empty string when it is
+// valid nowhere. The result equals IsValidNumber() plus GetRegionCodeForNumber(),
+// except that the main region of the country calling code is tried first.
+// libphonenumber lists that region first anyway, and most numbers are valid
+// there, so one full pattern check is saved.
+QString validRegion(const PhoneNumberUtil &util, const PhoneNumber &number)
+{
+    std::string mainRegion;
+    util.GetRegionCodeForCountryCode(number.country_code(), &mainRegion);
+    if (util.IsValidNumberForRegion(number, mainRegion))
+        return QString::fromStdString(mainRegion);
+
+    std::string region;
+    util.GetRegionCodeForNumber(number, &region);
+    if (region == mainRegion || !util.IsValidNumberForRegion(number, region))
+        return {};
+    return QString::fromStdString(region);
+}
+
+Error parsingError(PhoneNumberUtil::ErrorType error, const QString &value, const QString &region)
+{
+    switch (error) {
+    case PhoneNumberUtil::TOO_SHORT_NSN:
+    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+        return rejection(RejectionReason::TooShort,
+                         tr("The phone number \"%1\" is too short; add the missing digits or the "
+                            "area code.")
+                             .arg(value));
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+        return rejection(RejectionReason::Invalid,
+                         tr("The phone number \"%1\" starts with an unknown country calling code "
+                            "(read as a number of region %2); correct the country code.")
+                             .arg(value, region));
+    case PhoneNumberUtil::TOO_LONG_NSN:
+        return rejection(RejectionReason::Invalid,
+                         tr("The phone number \"%1\" has too many digits; correct it in the file.")
+                             .arg(value));
+    case PhoneNumberUtil::NOT_A_NUMBER:
+    case PhoneNumberUtil::NO_PARSING_ERROR:
+        break;
+    }
+    return rejection(RejectionReason::Invalid,
+                     tr("\"%1\" is not a phone number; correct it in the file.").arg(value));
+}
+
+Error invalidNumberError(const PhoneNumberUtil &util, const PhoneNumber &number,
+                         const QString &value)
+{
+    const QString region = regionOf(util, number);
+    switch (util.IsPossibleNumberWithReason(number)) {
+    case PhoneNumberUtil::IS_POSSIBLE:
+        return rejection(RejectionReason::NotValidForRegion,
+                         tr("The phone number \"%1\" has a possible length but is not a valid "
+                            "number in region %2; check the digits and the country.")
+                             .arg(value, region));
+    case PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY:
+        return rejection(RejectionReason::TooShort,
+                         tr("The phone number \"%1\" can only be dialed locally in region %2; add "
+                            "the area code.")
+                             .arg(value, region));
+    case PhoneNumberUtil::TOO_SHORT:
+        return rejection(RejectionReason::TooShort,
+                         tr("The phone number \"%1\" is too short for region %2; add the missing "
+                            "digits or the area code.")
+                             .arg(value, region));
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE:
+    case PhoneNumberUtil::INVALID_LENGTH:
+    case PhoneNumberUtil::TOO_LONG:
+        break;
+    }
+    return rejection(RejectionReason::Invalid,
+                     tr("The phone number \"%1\" has a number of digits that no number of region "
+                        "%2 has; correct it in the file.")
+                         .arg(value, region));
+}
+
+} // namespace
+
+PhoneNormaliser::PhoneNormaliser()
+{
+    // Loads libphonenumber's metadata now rather than in the first worker thread.
+    PhoneNumberUtil::GetInstance();
+}
+
+bool PhoneNormaliser::isSupportedRegion(const QString &region)
+{
+    std::set<std::string> regions;
+    PhoneNumberUtil::GetInstance()->GetSupportedRegions(&regions);
+    return regions.count(region.toStdString()) > 0;
+}
+
+QString PhoneNormaliser::cleanSpaces(QStringView raw)
+{
+    QString cleaned;
+    cleaned.reserve(raw.size());
+    for (QChar c : raw) {
+        if (c.isSpace())
+            cleaned.append(u' ');
+        else if (c.category() != QChar::Other_Format)
+            cleaned.append(c);
+    }
+    return cleaned.trimmed();
+}
+
+bool PhoneNormaliser::isScientificNotation(QStringView value)
+{
+    qsizetype i = 0;
+    if (i < value.size() && (value[i] == u'+' || value[i] == u'-'))
+        ++i;
+
+    const auto skipDigits = [&value, &i] {
+        const qsizetype start = i;
+        while (i < value.size() && value[i].isDigit())
+            ++i;
+        return i > start;
+    };
+    if (!skipDigits())
+        return false;
+    if (i < value.size() && (value[i] == u'.' || value[i] == u',')) {
+        ++i;
+        if (!skipDigits())
+            return false;
+    }
+    if (i >= value.size() || (value[i] != u'e' && value[i] != u'E'))
+        return false;
+    ++i;
+    if (i < value.size() && (value[i] == u'+' || value[i] == u'-'))
+        ++i;
+    return skipDigits() && i == value.size();
+}
+
+QString PhoneNormaliser::takeExtension(QString &value)
+{
+    qsizetype digitsStart = value.size();
+    while (digitsStart > 0 && value[digitsStart - 1].isDigit())
+        --digitsStart;
+    const qsizetype digitCount = value.size() - digitsStart;
+    if (digitCount == 0 || digitCount > 7)
+        return {};
+
+    qsizetype markerEnd = digitsStart;
+    while (markerEnd > 0 && (value[markerEnd - 1] == u' ' || value[markerEnd - 1] == u'.'
+                             || value[markerEnd - 1] == u':')) {
+        --markerEnd;
+    }
+
+    static constexpr QStringView markers[] = {u"extension", u"ext", u"x", u"#"};
+    for (QStringView marker : markers) {
+        const qsizetype markerStart = markerEnd - marker.size();
+        if (markerStart <= 0)
+            continue;
+        if (QStringView(value).sliced(markerStart, marker.size()).compare(marker, Qt::CaseInsensitive) != 0)
+            continue;
+
+        // "x" must follow the number directly or after a space, so that a word
+        // ending in x is not read as a marker.
+        const QChar before = value[markerStart - 1];
+        if (!before.isDigit() && before != u' ' && before != u')')
+            continue;
+
+        const QString number = value.left(markerStart).trimmed();
+        if (!std::any_of(number.cbegin(), number.cend(), [](QChar c) { return c.isDigit(); }))
+            return {};
+        const QString extension = value.sliced(digitsStart);
+        value = number;
+        return extension;
+    }
+    return {};
+}
+
+Result<NormalisedPhone> PhoneNormaliser::normalise(QStringView raw, const QString &region) const
+{
+    QString value = cleanSpaces(raw);
+    if (value.startsWith(u'\'') || value.startsWith(u'\u2019') || value.startsWith(u'`'))
+        value = value.sliced(1).trimmed();
+
+    if (value.isEmpty()) {
+        return rejection(RejectionReason::Empty,
+                         tr("The phone number is empty; fill it in or remove the row."));
+    }
+    if (isScientificNotation(value)) {
+        return rejection(RejectionReason::ScientificNotation,
+                         tr("The phone number \"%1\" is in scientific notation, so a spreadsheet "
+                            "has rounded off its digits; format the column as text and export "
+                            "the file again.")
+                             .arg(value));
+    }
+
+    const QString display = value;
+    NormalisedPhone phone;
+    phone.extension = takeExtension(value);
+    if (value.startsWith(u"00") && value.size() > 2 && value[2] >= u'1' && value[2] <= u'9')
+        value = u'+' + value.sliced(2);
+
+    const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    const PhoneNumberUtil::ErrorType error = util.Parse(compactDigits(value).toStdString(),
+                                                        region.toStdString(), &number);
+    if (error != PhoneNumberUtil::NO_PARSING_ERROR)
+        return parsingError(error, display, region);
+
+    phone.region = validRegion(util, number);
+    if (phone.region.isEmpty())
+        return invalidNumberError(util, number, display);
+
+    std::string e164;
+    util.Format(number, PhoneNumberUtil::E164, &e164);
+    phone.e164 = QString::fromStdString(e164);
+    return phone;
+}
+
+Result<NormalisedPhone> PhoneNormaliser::normaliseWithCallingCode(QStringView raw,
+                                                                  QStringView callingCode,
+                                                                  const QString &region) const
+{
+    const QString code = cleanSpaces(callingCode).remove(u'+');
+    const QString number = cleanSpaces(raw);
+    const bool international = number.startsWith(u'+') || number.startsWith(u"00");
+    const bool codeIsNumeric = !code.isEmpty()
+                               && std::all_of(code.cbegin(), code.cend(),
+                                              [](QChar c) { return c.isDigit(); });
+    if (!codeIsNumeric || international || number.isEmpty())
+        return normalise(number, region);
+    return normalise(QString(u'+' + code + u' ' + number), region);
+}
+
+} // namespace Dialdeck
