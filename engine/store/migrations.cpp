@@ -47,7 +47,9 @@ const std::vector<std::vector<const char *>> &migrationSteps()
                 started_at INTEGER,
                 finished_at INTEGER,
                 session_id TEXT,
-                source_file TEXT NOT NULL DEFAULT ''))",
+                source_file TEXT NOT NULL DEFAULT '',
+                lease_owner TEXT,
+                lease_expires_at INTEGER))",
             R"(CREATE TABLE batch_phones (
                 batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
                 phone_id TEXT NOT NULL REFERENCES phones(id),

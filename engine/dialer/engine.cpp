@@ -1,0 +1,702 @@
+#include "engine.h"
+
+#include "batchrun.h"
+#include "carrier/simulatedcarrier.h"
+#include "core/ids.h"
+#include "core/logging.h"
+#include "core/virtualclock.h"
+#include "journal.h"
+#include "store/batchrepository.h"
+#include "store/connection.h"
+#include "store/donotcallrepository.h"
+#include "store/phonerepository.h"
+#include "store/userrepository.h"
+
+#include <QPromise>
+#include <QSqlQuery>
+#include <QThread>
+#include <QUuid>
+
+namespace Dialdeck {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Carrier events and dials handled per tick, so commands posted to the
+// engine's thread are never kept waiting behind a long backlog.
+constexpr int MaxDialsPerTick = 2000;
+// Wall-clock interval between ticks when the clock runs in real (or scaled) time.
+constexpr int RealTimeTickMs = 10;
+// A batch lease lasts this long unless its engine renews it (wall clock).
+constexpr qint64 LeaseDurationMs = 30'000;
+constexpr int LeaseRenewalMs = 10'000;
+
+CommandResult failure(const QString &batchId, const QString &code, const QString &message)
+{
+    CommandResult result;
+    result.batchId = batchId;
+    result.errorCode = code;
+    result.errorMessage = message;
+    return result;
+}
+
+CommandResult failure(const QString &batchId, const Error &error)
+{
+    return failure(batchId, error.code, error.message);
+}
+
+} // namespace
+
+Engine::Engine(EngineSettings settings, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+{
+    qRegisterMetaType<Dialdeck::ProgressSnapshot>();
+    qRegisterMetaType<Dialdeck::BatchStatus>();
+
+    if (m_settings.ownerName.isEmpty())
+        m_settings.ownerName = u"engine-%1"_s.arg(QUuid::createUuid().toString(QUuid::WithoutBraces));
+
+    m_tickTimer.setSingleShot(true);
+    connect(&m_tickTimer, &QTimer::timeout, this, &Engine::tick);
+    m_snapshotTimer.setInterval(m_settings.snapshotIntervalMs);
+    connect(&m_snapshotTimer, &QTimer::timeout, this, &Engine::publishSnapshot);
+    m_leaseTimer.setInterval(LeaseRenewalMs);
+    connect(&m_leaseTimer, &QTimer::timeout, this, &Engine::renewLeases);
+}
+
+Engine::~Engine() = default;
+
+void Engine::open()
+{
+    Result<Connection> connection = Connection::openSqlite(m_settings.storePath, u"engine"_s);
+    if (!connection) {
+        qCWarning(lcDialer).noquote() << connection.error().message;
+        Q_EMIT openFailed(connection.error().message);
+        return;
+    }
+    m_connection = std::make_unique<Connection>(std::move(connection).value());
+    m_journal = std::make_unique<Journal>(m_connection->database());
+
+    const qint64 startMs = m_settings.clockStartMs >= 0 ? m_settings.clockStartMs
+                                                        : QDateTime::currentMSecsSinceEpoch();
+    if (m_settings.clockSpeed == 1.0 && m_settings.clockStartMs < 0)
+        m_clock = std::make_unique<SystemClock>();
+    else
+        m_clock = std::make_unique<VirtualClock>(startMs, m_settings.clockSpeed);
+
+    auto carrier = std::make_unique<SimulatedCarrier>(m_settings.simulation, *m_clock);
+    m_carrier = std::move(carrier);
+    connect(m_carrier.get(), &Carrier::eventReceived, this, [this](const CarrierEvent &event) {
+        m_pendingEvents.push_back(event);
+        if (!m_tickTimer.isActive())
+            m_tickTimer.start(0);
+    });
+    connect(m_carrier.get(), &Carrier::dialRejected, this, [this](const CarrierError &error) {
+        m_pendingRejections.push_back(error);
+        if (!m_tickTimer.isActive())
+            m_tickTimer.start(0);
+    });
+    connect(m_carrier.get(), &Carrier::attemptUnknown, this, [this](qint64 attemptId) {
+        CarrierError error;
+        error.attemptId = attemptId;
+        error.severity = CarrierError::Severity::Failed;
+        m_unknownAttempts.push_back(attemptId);
+        if (!m_tickTimer.isActive())
+            m_tickTimer.start(0);
+    });
+
+    m_open = true;
+    m_snapshotTimer.start();
+    m_leaseTimer.start();
+    qCInfo(lcDialer).noquote() << "Engine opened store" << m_settings.storePath << "with"
+                               << m_carrier->name();
+    Q_EMIT opened();
+}
+
+void Engine::shutDown()
+{
+    m_tickTimer.stop();
+    m_snapshotTimer.stop();
+    m_leaseTimer.stop();
+    if (m_journal) {
+        for (const auto &[batchId, run] : m_runs)
+            (void)m_journal->releaseLease(batchId, m_settings.ownerName);
+    }
+    m_runs.clear();
+    m_journal.reset();
+    m_carrier.reset();
+    m_connection.reset();
+    m_open = false;
+}
+
+QFuture<CommandResult> Engine::post(std::function<CommandResult()> command)
+{
+    auto promise = std::make_shared<QPromise<CommandResult>>();
+    QFuture<CommandResult> future = promise->future();
+    promise->start();
+
+    QMetaObject::invokeMethod(this, [promise, command = std::move(command)]() {
+        promise->addResult(command());
+        promise->finish();
+    }, Qt::QueuedConnection);
+    return future;
+}
+
+QFuture<CommandResult> Engine::requestStart(StartRequest request)
+{
+    return post([this, request = std::move(request)] { return start(request); });
+}
+
+QFuture<CommandResult> Engine::requestPause(const QString &batchId)
+{
+    return post([this, batchId] { return pause(batchId); });
+}
+
+QFuture<CommandResult> Engine::requestResume(const QString &batchId)
+{
+    return post([this, batchId] { return resume(batchId); });
+}
+
+QFuture<CommandResult> Engine::requestStop(const QString &batchId)
+{
+    return post([this, batchId] { return stop(batchId); });
+}
+
+CommandResult Engine::start(const StartRequest &request)
+{
+    const QString &batchId = request.batchId;
+    if (!m_open)
+        return failure(batchId, u"store_failed"_s, tr("The dialing engine is not running: %1")
+                                                       .arg(tr("its store could not be opened.")));
+    if (batchId.isEmpty())
+        return failure(batchId, u"invalid_argument"_s, tr("The batch id is missing."));
+    if (!Ids::isValid(batchId)) {
+        return failure(batchId, u"invalid_argument"_s,
+                       tr("The batch id \"%1\" is not 24 lowercase hexadecimal digits.").arg(batchId));
+    }
+    if (!request.sessionId.isEmpty() && QUuid::fromString(request.sessionId).isNull()) {
+        return failure(batchId, u"invalid_argument"_s,
+                       tr("The session id \"%1\" is not a UUID.").arg(request.sessionId));
+    }
+
+    BatchRepository batches(m_connection->database());
+    Result<std::optional<Batch>> found = batches.find(batchId);
+    if (!found)
+        return failure(batchId, found.error());
+    if (!found->has_value())
+        return failure(batchId, u"not_found"_s, tr("Batch %1 does not exist.").arg(batchId));
+    Batch batch = std::move(found->value());
+
+    if (!request.sessionId.isEmpty() && request.sessionId == batch.sessionId
+        && batch.status != BatchStatus::Draft && batch.status != BatchStatus::Ready) {
+        CommandResult result;
+        result.batchId = batchId;
+        result.status = batch.status;
+        result.sessionId = batch.sessionId;
+        result.alreadyStarted = true;
+        return result;
+    }
+
+    if (Result<void> allowed = checkRequester(request, batch); !allowed)
+        return failure(batchId, allowed.error());
+
+    if (m_runs.count(batchId)) {
+        return failure(batchId, u"conflict"_s,
+                       tr("Batch %1 is already %2.").arg(batchId, toString(batch.status)));
+    }
+    if (Result<void> free = checkStartable(batch); !free)
+        return failure(batchId, free.error());
+
+    const QList<ConfigProblem> problems = batch.config.validate();
+    if (!problems.isEmpty()) {
+        return failure(batchId, u"unprocessable"_s,
+                       tr("The settings of batch %1 are invalid: %2")
+                           .arg(batchId, problems.first().message));
+    }
+
+    Result<QList<Phone>> phones = resolvePhones(request, batch);
+    if (!phones)
+        return failure(batchId, phones.error());
+
+    QString sessionId = request.sessionId;
+    if (sessionId.isEmpty() && isActive(batch.status))
+        sessionId = batch.sessionId;
+    if (sessionId.isEmpty())
+        sessionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    return launch(std::move(batch), *phones, sessionId);
+}
+
+Result<void> Engine::checkRequester(const StartRequest &request, const Batch &batch)
+{
+    if (request.userId.isEmpty())
+        return {};
+
+    UserRepository users(m_connection->database());
+    Result<std::optional<User>> user = users.find(request.userId);
+    if (!user)
+        return user.error();
+    if (!user->has_value()) {
+        return Error{u"not_found"_s, tr("User %1 does not exist.").arg(request.userId)};
+    }
+    if (!user->value().canManageCalling) {
+        return Error{u"forbidden"_s, tr("User %1 does not have the Calling Management permission; "
+                                        "ask an administrator to grant it.")
+                                         .arg(request.userId)};
+    }
+    if (batch.ownerUserId != request.userId) {
+        return Error{u"unprocessable"_s, tr("User %1 does not own batch %2; start it as its owner.")
+                                             .arg(request.userId, batch.id)};
+    }
+    return {};
+}
+
+Result<void> Engine::checkStartable(const Batch &batch)
+{
+    switch (batch.status) {
+    case BatchStatus::Draft:
+    case BatchStatus::Ready:
+        return {};
+    case BatchStatus::Completed:
+    case BatchStatus::Stopped:
+    case BatchStatus::Archived:
+        return Error{u"conflict"_s, tr("Batch %1 is %2 and cannot be started again; duplicate it "
+                                       "to call the same list again.")
+                                        .arg(batch.id, toString(batch.status))};
+    case BatchStatus::Queued:
+    case BatchStatus::Running:
+    case BatchStatus::Paused:
+        break;
+    }
+
+    // An active batch whose engine stopped without a clean shutdown (a crash
+    // or kill) is taken over once its lease has expired.
+    QSqlQuery query(m_connection->database());
+    query.prepare(u"SELECT lease_owner, lease_expires_at FROM batches WHERE id = ?"_s);
+    query.addBindValue(batch.id);
+    if (!query.exec() || !query.next())
+        return Error{u"store_failed"_s, tr("Could not read the lease of batch %1.").arg(batch.id)};
+
+    const QString owner = query.value(0).toString();
+    const qint64 expires = query.value(1).toLongLong();
+    if (!owner.isEmpty() && expires > QDateTime::currentMSecsSinceEpoch()) {
+        return Error{u"conflict"_s, tr("Batch %1 is already %2 in another Dialdeck engine (%3).")
+                                        .arg(batch.id, toString(batch.status), owner)};
+    }
+    qCInfo(lcDialer) << "Taking over batch" << batch.id << "left" << toString(batch.status)
+                     << "by" << (owner.isEmpty() ? u"an earlier engine"_s : owner);
+    return {};
+}
+
+Result<QList<Phone>> Engine::resolvePhones(const StartRequest &request, const Batch &batch)
+{
+    const QStringList ids = request.phoneIds.value_or(batch.phoneIds);
+    if (ids.isEmpty()) {
+        return Error{u"unprocessable"_s,
+                     tr("Batch %1 has no caller numbers; add one with \"phones add\" and select it "
+                        "for the batch, or pass phone ids.")
+                         .arg(batch.id)};
+    }
+
+    PhoneRepository phoneRepository(m_connection->database());
+    QList<Phone> phones;
+    for (const QString &id : ids) {
+        Result<std::optional<Phone>> phone = phoneRepository.find(id);
+        if (!phone)
+            return phone.error();
+        if (!phone->has_value()) {
+            return Error{u"unprocessable"_s,
+                         tr("Caller number %1 does not exist; list them with \"phones list\".")
+                             .arg(id)};
+        }
+        if (!phone->value().enabled) {
+            return Error{u"unprocessable"_s,
+                         tr("Caller number %1 (%2) is disabled; enable it or choose another.")
+                             .arg(id, phone->value().e164)};
+        }
+        phones.append(phone->value());
+    }
+    return phones;
+}
+
+CommandResult Engine::launch(Batch batch, QList<Phone> phones, const QString &sessionId)
+{
+    const QString batchId = batch.id;
+    const qint64 nowMs = m_clock->nowMs();
+
+    Result<QSet<QString>> doNotCall = DoNotCallRepository(m_connection->database()).all();
+    if (!doNotCall)
+        return failure(batchId, doNotCall.error());
+
+    QStringList phoneIds;
+    for (const Phone &phone : phones)
+        phoneIds.append(phone.id);
+    batch.phoneIds = phoneIds;
+    batch.sessionId = sessionId;
+    if (!batch.startedAt.isValid())
+        batch.startedAt = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC);
+
+    auto run = std::make_unique<BatchRun>(batch, phones, *m_journal, *m_carrier);
+    if (Result<void> begun = m_journal->begin(); !begun)
+        return failure(batchId, begun.error());
+
+    Result<void> loaded = run->load(nowMs, *doNotCall);
+    const qint64 dialable = run->progress(nowMs).count(CallStatus::Pending)
+                            + run->progress(nowMs).count(CallStatus::WaitingForWindow);
+    if (loaded && dialable == 0 && run->inFlightAttemptIds().isEmpty()) {
+        m_journal->rollback();
+        return failure(batchId, u"unprocessable"_s,
+                       tr("Batch %1 has no calls left to dial; import a list into it first.")
+                           .arg(batchId));
+    }
+
+    BatchRepository batches(m_connection->database());
+    const QDateTime now = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC);
+    Result<void> saved = loaded;
+    if (saved)
+        saved = batches.setPhones(batchId, phoneIds);
+    if (saved)
+        saved = batches.setSessionId(batchId, sessionId);
+    if (saved)
+        saved = batches.setStatus(batchId, BatchStatus::Running, QString(), now);
+    if (saved)
+        saved = m_journal->claimLease(batchId, m_settings.ownerName,
+                                      QDateTime::currentMSecsSinceEpoch() + LeaseDurationMs);
+    if (saved)
+        saved = m_journal->commit();
+    if (!saved) {
+        m_journal->rollback();
+        return failure(batchId, saved.error());
+    }
+
+    run->setStatus(BatchStatus::Running, QString());
+    run->askCarrierToReconcile();
+    m_runs[batchId] = std::move(run);
+    qCInfo(lcDialer) << "Started batch" << batchId << "session" << sessionId << "with"
+                     << phones.size() << "caller numbers";
+    Q_EMIT batchStatusChanged(batchId, BatchStatus::Running, QString());
+    if (!m_tickTimer.isActive())
+        m_tickTimer.start(0);
+
+    CommandResult result;
+    result.batchId = batchId;
+    result.status = BatchStatus::Running;
+    result.sessionId = sessionId;
+    return result;
+}
+
+CommandResult Engine::pause(const QString &batchId)
+{
+    const auto found = m_runs.find(batchId);
+    if (found == m_runs.end()) {
+        return failure(batchId, u"conflict"_s,
+                       tr("Batch %1 is not running in this engine, so it cannot be paused.")
+                           .arg(batchId));
+    }
+
+    BatchRun &run = *found->second;
+    if (run.status() == BatchStatus::Paused || run.status() == BatchStatus::Stopped) {
+        return failure(batchId, u"conflict"_s,
+                       tr("Batch %1 is already %2.").arg(batchId, toString(run.status())));
+    }
+
+    run.pause();
+    if (Result<void> saved = saveStatus(run); !saved)
+        return failure(batchId, saved.error());
+
+    CommandResult result;
+    result.batchId = batchId;
+    result.status = run.status();
+    result.sessionId = run.batch().sessionId;
+    return result;
+}
+
+CommandResult Engine::resume(const QString &batchId)
+{
+    const auto found = m_runs.find(batchId);
+    if (found == m_runs.end()) {
+        // A batch paused by an engine that has since exited resumes through a new start.
+        StartRequest request;
+        request.batchId = batchId;
+        return start(request);
+    }
+
+    BatchRun &run = *found->second;
+    if (run.status() != BatchStatus::Paused) {
+        return failure(batchId, u"conflict"_s, tr("Batch %1 is %2, not paused.")
+                                                   .arg(batchId, toString(run.status())));
+    }
+
+    run.resume(m_clock->nowMs());
+    if (Result<void> saved = saveStatus(run); !saved)
+        return failure(batchId, saved.error());
+    if (!m_tickTimer.isActive())
+        m_tickTimer.start(0);
+
+    CommandResult result;
+    result.batchId = batchId;
+    result.status = run.status();
+    result.sessionId = run.batch().sessionId;
+    return result;
+}
+
+CommandResult Engine::stop(const QString &batchId)
+{
+    const auto found = m_runs.find(batchId);
+    if (found == m_runs.end()) {
+        return failure(batchId, u"conflict"_s,
+                       tr("Batch %1 is not running in this engine, so it cannot be stopped.")
+                           .arg(batchId));
+    }
+
+    BatchRun &run = *found->second;
+    if (run.status() == BatchStatus::Stopped)
+        return failure(batchId, u"conflict"_s, tr("Batch %1 is already stopped.").arg(batchId));
+
+    Result<void> stopped = m_journal->begin();
+    if (stopped)
+        stopped = run.stop();
+    if (stopped)
+        stopped = m_journal->commit();
+    if (!stopped) {
+        m_journal->rollback();
+        return failure(batchId, stopped.error());
+    }
+    if (Result<void> saved = saveStatus(run); !saved)
+        return failure(batchId, saved.error());
+    if (!m_tickTimer.isActive())
+        m_tickTimer.start(0);
+
+    CommandResult result;
+    result.batchId = batchId;
+    result.status = run.status();
+    result.sessionId = run.batch().sessionId;
+    return result;
+}
+
+Result<void> Engine::saveStatus(BatchRun &run)
+{
+    BatchRepository batches(m_connection->database());
+    const QDateTime now = m_clock->now();
+    if (Result<void> saved = batches.setStatus(run.batchId(), run.status(), run.statusReason(), now);
+        !saved) {
+        return saved;
+    }
+
+    qCInfo(lcDialer).noquote() << "Batch" << run.batchId() << "is now" << toString(run.status())
+                               << run.statusReason();
+    Q_EMIT batchStatusChanged(run.batchId(), run.status(), run.statusReason());
+    return {};
+}
+
+void Engine::tick()
+{
+    if (!m_open)
+        return;
+
+    const qint64 nowMs = m_clock->nowMs();
+    m_carrier->advanceTo(nowMs);
+
+    bool didWork = !m_pendingEvents.empty() || !m_pendingRejections.empty()
+                   || !m_unknownAttempts.empty();
+    Result<void> done = m_journal->begin();
+    if (done)
+        done = applyCarrierReports(nowMs);
+
+    for (auto &[batchId, run] : m_runs) {
+        if (!done)
+            break;
+        Result<bool> journaled = run->journalDueCalls(nowMs, MaxDialsPerTick);
+        if (!journaled)
+            done = journaled.error();
+        else
+            didWork = *journaled || didWork;
+    }
+    if (done)
+        done = m_journal->commit();
+
+    if (!done) {
+        m_journal->rollback();
+        haltAfterStoreFailure(done.error());
+        return;
+    }
+
+    // The attempts are durable now; only from here may the carrier dial them.
+    if (m_afterJournalHook && !m_afterJournalHook()) {
+        qCWarning(lcDialer) << "Tick abandoned after the journal by the test hook";
+        return;
+    }
+    for (auto &[batchId, run] : m_runs)
+        run->dialJournaled();
+
+    updateRunStates(nowMs);
+    scheduleNextTick(didWork);
+}
+
+Result<void> Engine::applyCarrierReports(qint64 nowMs)
+{
+    const std::vector<CarrierEvent> events = std::exchange(m_pendingEvents, {});
+    for (const CarrierEvent &event : events) {
+        BatchRun *run = runOwning(event.attemptId);
+        if (!run) {
+            qCDebug(lcDialer) << "Dropped an event of attempt" << event.attemptId
+                              << "that no running batch owns; it is reconciled when its batch runs";
+            continue;
+        }
+        if (Result<void> applied = run->applyEvent(event); !applied)
+            return applied;
+    }
+
+    const std::vector<CarrierError> rejections = std::exchange(m_pendingRejections, {});
+    for (const CarrierError &error : rejections) {
+        BatchRun *run = runOwning(error.attemptId);
+        if (!run)
+            continue;
+        if (error.severity == CarrierError::Severity::Fatal) {
+            run->setStatus(BatchStatus::Paused, error.message);
+            Q_EMIT operatorMessage(QtCriticalMsg, tr("Batch %1 paused: %2").arg(run->batchId(),
+                                                                              error.message));
+        }
+        if (Result<void> applied = run->applyRejection(error, nowMs); !applied)
+            return applied;
+    }
+
+    const std::vector<qint64> unknown = std::exchange(m_unknownAttempts, {});
+    for (qint64 attemptId : unknown) {
+        if (BatchRun *run = runOwning(attemptId)) {
+            if (Result<void> applied = run->applyUnknownAttempt(attemptId, nowMs); !applied)
+                return applied;
+        }
+    }
+    return {};
+}
+
+BatchRun *Engine::runOwning(qint64 attemptId) const
+{
+    for (const auto &[batchId, run] : m_runs) {
+        if (run->ownsAttempt(attemptId))
+            return run.get();
+    }
+    return nullptr;
+}
+
+void Engine::haltAfterStoreFailure(const Error &error)
+{
+    // Without a working journal nothing may be dialed: every run stops here
+    // and its open attempts are reconciled when the batch is started again.
+    const QString message = tr("Dialing stopped because the store failed: %1 Free disk space or "
+                               "fix the store, then start the batch again.")
+                                .arg(error.message);
+    qCCritical(lcDialer).noquote() << message;
+    Q_EMIT operatorMessage(QtCriticalMsg, message);
+
+    std::vector<QString> ids;
+    for (const auto &[batchId, run] : m_runs)
+        ids.push_back(batchId);
+    for (const QString &batchId : ids) {
+        BatchRun &run = *m_runs[batchId];
+        run.setStatus(BatchStatus::Paused, message);
+        (void)saveStatus(run);
+        (void)m_journal->releaseLease(batchId, m_settings.ownerName);
+        m_runs.erase(batchId);
+    }
+    m_pendingEvents.clear();
+    m_pendingRejections.clear();
+    m_unknownAttempts.clear();
+}
+
+void Engine::updateRunStates(qint64 nowMs)
+{
+    std::vector<QString> finished;
+    for (auto &[batchId, run] : m_runs) {
+        if (run->isFinished()) {
+            finished.push_back(batchId);
+            continue;
+        }
+        if (run->updateQueuedState(nowMs))
+            (void)saveStatus(*run);
+    }
+    for (const QString &batchId : finished)
+        finishRun(batchId);
+}
+
+void Engine::finishRun(const QString &batchId)
+{
+    const auto found = m_runs.find(batchId);
+    if (found == m_runs.end())
+        return;
+
+    BatchRun &run = *found->second;
+    if (run.status() != BatchStatus::Stopped)
+        run.setStatus(BatchStatus::Completed, QString());
+    (void)saveStatus(run);
+    (void)m_journal->releaseLease(batchId, m_settings.ownerName);
+
+    const BatchStatus status = run.status();
+    m_finishedProgress[batchId] = run.progress(m_clock->nowMs());
+    m_runs.erase(found);
+    publishSnapshot();
+    qCInfo(lcDialer) << "Batch" << batchId << "finished as" << toString(status);
+    Q_EMIT batchFinished(batchId, status);
+}
+
+void Engine::scheduleNextTick(bool didWork)
+{
+    const bool pendingReports = !m_pendingEvents.empty() || !m_pendingRejections.empty()
+                                || !m_unknownAttempts.empty();
+    if (m_runs.empty() && !pendingReports)
+        return;
+
+    if (!m_clock->canSkipAhead()) {
+        m_tickTimer.start(didWork || pendingReports ? 0 : RealTimeTickMs);
+        return;
+    }
+    if (didWork || pendingReports) {
+        m_tickTimer.start(0);
+        return;
+    }
+
+    const qint64 nowMs = m_clock->nowMs();
+    std::optional<qint64> wake = m_carrier->nextEventMs();
+    for (const auto &[batchId, run] : m_runs) {
+        const std::optional<qint64> runWake = run->nextWakeMs(nowMs);
+        if (runWake)
+            wake = wake ? std::min(*wake, *runWake) : *runWake;
+    }
+    if (!wake)
+        return;
+
+    m_clock->skipTo(std::max(*wake, nowMs));
+    m_tickTimer.start(0);
+}
+
+void Engine::publishSnapshot()
+{
+    if (!m_open)
+        return;
+
+    ProgressSnapshot snapshot;
+    snapshot.takenAtMs = m_clock->nowMs();
+    for (const auto &[batchId, run] : m_runs)
+        snapshot.batches.append(run->progress(snapshot.takenAtMs));
+    for (const BatchProgress &finished : std::as_const(m_finishedProgress))
+        snapshot.batches.append(finished);
+    Q_EMIT progressUpdated(snapshot);
+}
+
+void Engine::renewLeases()
+{
+    if (!m_journal)
+        return;
+
+    const qint64 until = QDateTime::currentMSecsSinceEpoch() + LeaseDurationMs;
+    for (const auto &[batchId, run] : m_runs) {
+        if (Result<void> renewed = m_journal->claimLease(batchId, m_settings.ownerName, until);
+            !renewed) {
+            Q_EMIT operatorMessage(QtWarningMsg, renewed.error().message);
+        }
+    }
+}
+
+} // namespace Dialdeck

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "carrier/simulationsettings.h"
+
+#include <QString>
+
+namespace Dialdeck {
+
+// How an Engine is set up: where its store is, which carrier it dials
+// through and which clock it runs on.
+struct EngineSettings
+{
+    QString storePath;
+    // Only the simulated carrier exists so far.
+    QString carrier = QStringLiteral("simulated");
+    SimulationSettings simulation;
+    // Engine-clock speed: 1 is real time, 60 runs a minute per second, and 0
+    // runs as fast as possible by jumping over idle time.
+    double clockSpeed = 1.0;
+    // Engine-clock start instant, ms since epoch UTC; -1 starts at the current time.
+    qint64 clockStartMs = -1;
+    // Wall-clock interval between progress snapshots.
+    int snapshotIntervalMs = 250;
+    // Name of this engine in batch leases, e.g. "dialdeck-service@host:pid".
+    QString ownerName;
+};
+
+} // namespace Dialdeck

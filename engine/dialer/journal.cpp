@@ -1,0 +1,388 @@
+#include "journal.h"
+
+#include "store/sqlsupport.h"
+
+#include <QCoreApplication>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace Dialdeck {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString journalWhat(const char *operation, qint64 id)
+{
+    return QCoreApplication::translate("Dialdeck::Journal", operation).arg(id);
+}
+
+} // namespace
+
+Journal::Journal(QSqlDatabase db)
+    : m_db(std::move(db))
+{
+    m_insertAttempt = prepare(
+        u"INSERT INTO attempts (call_id, batch_id, attempt_number, caller_phone_id, caller_e164, "
+        "state, created_at, allowed_rule, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE(?, ''), ?)"_s);
+    m_markCallDialing = prepare(
+        u"UPDATE calls SET status = 'dialing', attempt_count = ?, next_due_at = NULL WHERE id = ?"_s);
+    m_markCallWaiting = prepare(
+        u"UPDATE calls SET status = 'waiting_for_window', next_due_at = ? WHERE id = ?"_s);
+    m_markCallSkipped = prepare(
+        u"UPDATE calls SET status = 'skipped', skip_reason = COALESCE(?, ''), next_due_at = NULL "
+        "WHERE id = ?"_s);
+    m_setCallStatus = prepare(u"UPDATE calls SET status = ? WHERE id = ?"_s);
+    m_finishCall = prepare(u"UPDATE calls SET status = ?, next_due_at = ?, last_outcome = ?, "
+                           "skip_reason = COALESCE(?, '') WHERE id = ?"_s);
+    m_setRequestUuid = prepare(u"UPDATE attempts SET request_uuid = ? WHERE id = ?"_s);
+    m_setAttemptState = prepare(u"UPDATE attempts SET state = ? WHERE id = ?"_s);
+    m_recordEvent = prepare(u"INSERT OR IGNORE INTO events (attempt_id, call_uuid, kind, "
+                            "received_at) VALUES (?, ?, ?, ?)"_s);
+    m_markRinging = prepare(u"UPDATE attempts SET state = 'ringing', call_uuid = ?, ringing_at = ? "
+                            "WHERE id = ? AND state IN ('dialing', 'reconciling')"_s);
+    m_markAnswered = prepare(u"UPDATE attempts SET state = 'in_progress', call_uuid = ?, "
+                             "answered_at = ? WHERE id = ? AND state != 'ended'"_s);
+    m_markMachine = prepare(u"UPDATE attempts SET machine_result = ? WHERE id = ?"_s);
+    m_markEnded = prepare(
+        u"UPDATE attempts SET state = 'ended', call_uuid = COALESCE(?, call_uuid), ended_at = ?, "
+        "outcome = ?, hangup_cause = ?, ring_seconds = ?, talk_seconds = ?, cost = ?, "
+        "machine_result = COALESCE(?, machine_result) WHERE id = ? AND state != 'ended'"_s);
+    // Two reads keep each one on the (batch_id, status, next_due_at) index in
+    // index order, so a LIMIT stops early even on a million-call batch.
+    m_fetchUndated = prepare(u"SELECT id, e164, time_zones, attempt_count, status FROM calls "
+                             "WHERE batch_id = ? AND status = 'pending' AND next_due_at IS NULL "
+                             "ORDER BY id LIMIT ?"_s);
+    m_fetchDated = prepare(u"SELECT id, e164, time_zones, attempt_count, status FROM calls "
+                           "WHERE batch_id = ? AND status = ? AND next_due_at <= ? "
+                           "ORDER BY next_due_at, id LIMIT ?"_s);
+}
+
+QSqlQuery Journal::prepare(const QString &sql)
+{
+    QSqlQuery query(m_db);
+    if (!query.prepare(sql))
+        storeError(u"Preparing \"%1\""_s.arg(sql.left(60)), query.lastError());
+    return query;
+}
+
+Result<void> Journal::begin()
+{
+    if (!m_db.transaction())
+        return storeError(QObject::tr("Starting a journal transaction"), m_db.lastError());
+    return {};
+}
+
+Result<void> Journal::commit()
+{
+    if (!m_db.commit()) {
+        const Error error = storeError(QObject::tr("Committing the journal"), m_db.lastError());
+        m_db.rollback();
+        return error;
+    }
+    return {};
+}
+
+void Journal::rollback()
+{
+    m_db.rollback();
+}
+
+Result<QList<DueCall>> Journal::fetchDue(const QString &batchId, qint64 nowMs, int limit,
+                                         const QSet<qint64> &exclude)
+{
+    QList<DueCall> calls;
+    auto readRows = [&](QSqlQuery &query) {
+        while (query.next() && calls.size() < limit) {
+            const qint64 id = query.value(0).toLongLong();
+            if (exclude.contains(id))
+                continue;
+            DueCall call;
+            call.callId = id;
+            call.e164 = query.value(1).toString();
+            call.timeZones = splitTimeZones(query.value(2).toString());
+            call.attemptCount = query.value(3).toInt();
+            call.status = callStatusFromString(query.value(4).toString()).value_or(CallStatus::Pending);
+            calls.append(std::move(call));
+        }
+        query.finish();
+    };
+
+    // Rows held in memory by the caller are skipped, so ask for that many more.
+    const int window = limit + int(exclude.size());
+    const QString what = QObject::tr("Reading the due calls of batch %1").arg(batchId);
+
+    m_fetchUndated.addBindValue(batchId);
+    m_fetchUndated.addBindValue(window);
+    if (Result<void> done = execQuery(m_fetchUndated, what); !done)
+        return done.error();
+    readRows(m_fetchUndated);
+
+    for (const char16_t *status : {u"pending", u"waiting_for_window"}) {
+        if (calls.size() >= limit)
+            break;
+        m_fetchDated.addBindValue(batchId);
+        m_fetchDated.addBindValue(QString::fromUtf16(status));
+        m_fetchDated.addBindValue(nowMs);
+        m_fetchDated.addBindValue(window);
+        if (Result<void> done = execQuery(m_fetchDated, what); !done)
+            return done.error();
+        readRows(m_fetchDated);
+    }
+    return calls;
+}
+
+Result<std::optional<qint64>> Journal::nextDueMs(const QString &batchId)
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"SELECT MIN(next_due_at) FROM calls WHERE batch_id = ? AND status = ?"_s);
+    std::optional<qint64> earliest;
+    for (const char16_t *status : {u"pending", u"waiting_for_window"}) {
+        query.addBindValue(batchId);
+        query.addBindValue(QString::fromUtf16(status));
+        if (Result<void> done = execQuery(query, QObject::tr("Reading the next due call")); !done)
+            return done.error();
+        if (query.next() && !query.value(0).isNull()) {
+            const qint64 due = query.value(0).toLongLong();
+            earliest = earliest ? std::min(*earliest, due) : due;
+        }
+    }
+    return earliest;
+}
+
+Result<QList<OpenAttempt>> Journal::openAttempts(const QString &batchId)
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"SELECT a.id, a.call_id, a.attempt_number, a.caller_phone_id, a.caller_e164, "
+                  "a.request_uuid, a.call_uuid, a.state, a.created_at, c.e164, c.time_zones, "
+                  "c.attempt_count FROM attempts a JOIN calls c ON c.id = a.call_id "
+                  "WHERE a.batch_id = ? AND a.state != 'ended' ORDER BY a.id"_s);
+    query.addBindValue(batchId);
+    if (Result<void> done = execQuery(query, QObject::tr("Reading the open attempts of batch %1")
+                                                  .arg(batchId));
+        !done) {
+        return done.error();
+    }
+
+    QList<OpenAttempt> attempts;
+    while (query.next()) {
+        OpenAttempt attempt;
+        attempt.attemptId = query.value(0).toLongLong();
+        attempt.callId = query.value(1).toLongLong();
+        attempt.attemptNumber = query.value(2).toInt();
+        attempt.callerPhoneId = query.value(3).toString();
+        attempt.callerE164 = query.value(4).toString();
+        attempt.requestUuid = query.value(5).toString();
+        attempt.callUuid = query.value(6).toString();
+        attempt.state = attemptStateFromString(query.value(7).toString())
+                            .value_or(AttemptState::Dialing);
+        attempt.createdAtMs = query.value(8).toLongLong();
+        attempt.e164 = query.value(9).toString();
+        attempt.timeZones = splitTimeZones(query.value(10).toString());
+        attempt.attemptCount = query.value(11).toInt();
+        attempts.append(attempt);
+    }
+    return attempts;
+}
+
+Result<AttemptTotals> Journal::attemptTotals(const QString &batchId)
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"SELECT COUNT(*), SUM(state = 'ended'), SUM(outcome = 'answered'), "
+                  "COALESCE(SUM(CASE WHEN outcome = 'answered' THEN talk_seconds END), 0), "
+                  "COALESCE(SUM(cost), 0) FROM attempts WHERE batch_id = ?"_s);
+    query.addBindValue(batchId);
+    if (Result<void> done = execQuery(query, QObject::tr("Summing the attempts of batch %1")
+                                                  .arg(batchId));
+        !done) {
+        return done.error();
+    }
+
+    AttemptTotals totals;
+    if (query.next()) {
+        totals.attempts = query.value(0).toLongLong();
+        totals.ended = query.value(1).toLongLong();
+        totals.answered = query.value(2).toLongLong();
+        totals.talkSeconds = query.value(3).toLongLong();
+        totals.cost = query.value(4).toDouble();
+    }
+    return totals;
+}
+
+Result<QHash<QString, std::pair<int, qint64>>> Journal::callerUsageSince(qint64 sinceMs)
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"SELECT caller_phone_id, SUM(created_at >= ?), MAX(created_at) FROM attempts "
+                  "WHERE caller_phone_id IS NOT NULL GROUP BY caller_phone_id"_s);
+    query.addBindValue(sinceMs);
+    if (Result<void> done = execQuery(query, QObject::tr("Reading caller-number usage")); !done)
+        return done.error();
+
+    QHash<QString, std::pair<int, qint64>> usage;
+    while (query.next())
+        usage.insert(query.value(0).toString(), {query.value(1).toInt(), query.value(2).toLongLong()});
+    return usage;
+}
+
+Result<qint64> Journal::insertAttempt(const Attempt &attempt)
+{
+    m_insertAttempt.addBindValue(attempt.callId);
+    m_insertAttempt.addBindValue(attempt.batchId);
+    m_insertAttempt.addBindValue(attempt.attemptNumber);
+    m_insertAttempt.addBindValue(sqlTextOrNull(attempt.callerPhoneId));
+    m_insertAttempt.addBindValue(attempt.callerE164);
+    m_insertAttempt.addBindValue(toString(attempt.state));
+    m_insertAttempt.addBindValue(attempt.createdAt.toMSecsSinceEpoch());
+    m_insertAttempt.addBindValue(attempt.allowedRule);
+    m_insertAttempt.addBindValue(sqlTextOrNull(attempt.sessionId));
+    if (Result<void> done = execQuery(m_insertAttempt, journalWhat("Journaling an attempt of call %1",
+                                                                   attempt.callId));
+        !done) {
+        return done.error();
+    }
+    return m_insertAttempt.lastInsertId().toLongLong();
+}
+
+Result<void> Journal::markCallDialing(qint64 callId, int attemptCount)
+{
+    m_markCallDialing.addBindValue(attemptCount);
+    m_markCallDialing.addBindValue(callId);
+    return execQuery(m_markCallDialing, journalWhat("Marking call %1 as dialing", callId));
+}
+
+Result<void> Journal::markCallWaiting(qint64 callId, qint64 nextOpeningMs)
+{
+    m_markCallWaiting.addBindValue(nextOpeningMs);
+    m_markCallWaiting.addBindValue(callId);
+    return execQuery(m_markCallWaiting, journalWhat("Marking call %1 as waiting", callId));
+}
+
+Result<void> Journal::markCallSkipped(qint64 callId, const QString &reason)
+{
+    m_markCallSkipped.addBindValue(reason);
+    m_markCallSkipped.addBindValue(callId);
+    return execQuery(m_markCallSkipped, journalWhat("Skipping call %1", callId));
+}
+
+Result<void> Journal::setCallStatus(qint64 callId, CallStatus status)
+{
+    m_setCallStatus.addBindValue(toString(status));
+    m_setCallStatus.addBindValue(callId);
+    return execQuery(m_setCallStatus, journalWhat("Saving the status of call %1", callId));
+}
+
+Result<void> Journal::finishCall(qint64 callId, CallStatus status, std::optional<qint64> nextDueMs,
+                                 CallOutcome outcome, const QString &skipReason)
+{
+    m_finishCall.addBindValue(toString(status));
+    m_finishCall.addBindValue(nextDueMs ? QVariant(*nextDueMs)
+                                        : QVariant(QMetaType::fromType<qint64>()));
+    m_finishCall.addBindValue(toString(outcome));
+    m_finishCall.addBindValue(skipReason);
+    m_finishCall.addBindValue(callId);
+    return execQuery(m_finishCall, journalWhat("Saving the outcome of call %1", callId));
+}
+
+Result<qint64> Journal::cancelPendingCalls(const QString &batchId, const QString &reason)
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"UPDATE calls SET status = 'cancelled', skip_reason = ?, next_due_at = NULL "
+                  "WHERE batch_id = ? AND status IN ('pending', 'waiting_for_window')"_s);
+    query.addBindValue(reason);
+    query.addBindValue(batchId);
+    if (Result<void> done = execQuery(query, QObject::tr("Cancelling the pending calls of batch %1")
+                                                  .arg(batchId));
+        !done) {
+        return done.error();
+    }
+    return qint64(query.numRowsAffected());
+}
+
+Result<void> Journal::setRequestUuid(qint64 attemptId, const QString &requestUuid)
+{
+    m_setRequestUuid.addBindValue(requestUuid);
+    m_setRequestUuid.addBindValue(attemptId);
+    return execQuery(m_setRequestUuid, journalWhat("Saving the request id of attempt %1", attemptId));
+}
+
+Result<void> Journal::setAttemptState(qint64 attemptId, AttemptState state)
+{
+    m_setAttemptState.addBindValue(toString(state));
+    m_setAttemptState.addBindValue(attemptId);
+    return execQuery(m_setAttemptState, journalWhat("Saving the state of attempt %1", attemptId));
+}
+
+Result<bool> Journal::recordEvent(const CarrierEvent &event)
+{
+    m_recordEvent.addBindValue(event.attemptId);
+    m_recordEvent.addBindValue(event.callUuid);
+    m_recordEvent.addBindValue(toString(event.kind));
+    m_recordEvent.addBindValue(event.atMs);
+    if (Result<void> done = execQuery(m_recordEvent, journalWhat("Recording an event of attempt %1",
+                                                                 event.attemptId));
+        !done) {
+        return done.error();
+    }
+    return m_recordEvent.numRowsAffected() > 0;
+}
+
+Result<void> Journal::markRinging(const CarrierEvent &event)
+{
+    m_markRinging.addBindValue(event.callUuid);
+    m_markRinging.addBindValue(event.atMs);
+    m_markRinging.addBindValue(event.attemptId);
+    return execQuery(m_markRinging, journalWhat("Marking attempt %1 as ringing", event.attemptId));
+}
+
+Result<void> Journal::markAnswered(const CarrierEvent &event)
+{
+    m_markAnswered.addBindValue(event.callUuid);
+    m_markAnswered.addBindValue(event.atMs);
+    m_markAnswered.addBindValue(event.attemptId);
+    return execQuery(m_markAnswered, journalWhat("Marking attempt %1 as answered", event.attemptId));
+}
+
+Result<void> Journal::markMachine(const CarrierEvent &event)
+{
+    m_markMachine.addBindValue(event.machineResult);
+    m_markMachine.addBindValue(event.attemptId);
+    return execQuery(m_markMachine, journalWhat("Saving machine detection of attempt %1",
+                                                event.attemptId));
+}
+
+Result<void> Journal::markEnded(const CarrierEvent &event, CallOutcome outcome)
+{
+    m_markEnded.addBindValue(sqlTextOrNull(event.callUuid));
+    m_markEnded.addBindValue(event.atMs);
+    m_markEnded.addBindValue(toString(outcome));
+    m_markEnded.addBindValue(event.hangupCause);
+    m_markEnded.addBindValue(event.ringSeconds);
+    m_markEnded.addBindValue(event.talkSeconds);
+    m_markEnded.addBindValue(event.cost);
+    m_markEnded.addBindValue(sqlTextOrNull(event.machineResult));
+    m_markEnded.addBindValue(event.attemptId);
+    return execQuery(m_markEnded, journalWhat("Saving the end of attempt %1", event.attemptId));
+}
+
+Result<void> Journal::claimLease(const QString &batchId, const QString &owner, qint64 untilMs)
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"UPDATE batches SET lease_owner = ?, lease_expires_at = ? WHERE id = ?"_s);
+    query.addBindValue(owner);
+    query.addBindValue(untilMs);
+    query.addBindValue(batchId);
+    return execQuery(query, QObject::tr("Renewing the lease of batch %1").arg(batchId));
+}
+
+Result<void> Journal::releaseLease(const QString &batchId, const QString &owner)
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"UPDATE batches SET lease_owner = NULL, lease_expires_at = NULL "
+                  "WHERE id = ? AND lease_owner = ?"_s);
+    query.addBindValue(batchId);
+    query.addBindValue(owner);
+    return execQuery(query, QObject::tr("Releasing the lease of batch %1").arg(batchId));
+}
+
+} // namespace Dialdeck

@@ -1,0 +1,117 @@
+#pragma once
+
+#include "carrier/carrier.h"
+#include "core/domain.h"
+#include "core/result.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <optional>
+
+namespace Dialdeck {
+
+// A call the engine may dial: the columns the scheduler needs.
+struct DueCall
+{
+    qint64 callId = 0;
+    QString e164;
+    QList<QByteArray> timeZones;
+    int attemptCount = 0;
+    CallStatus status = CallStatus::Pending;
+};
+
+// An attempt that had not ended when its batch run was loaded.
+struct OpenAttempt
+{
+    qint64 attemptId = 0;
+    qint64 callId = 0;
+    int attemptNumber = 1;
+    QString callerPhoneId;
+    QString callerE164;
+    QString requestUuid;
+    QString callUuid;
+    AttemptState state = AttemptState::Dialing;
+    qint64 createdAtMs = 0;
+    QString e164;
+    QList<QByteArray> timeZones;
+    int attemptCount = 0;
+};
+
+// Totals of the attempts already made in a batch, to seed the live figures.
+struct AttemptTotals
+{
+    qint64 attempts = 0;
+    qint64 ended = 0;
+    qint64 answered = 0;
+    qint64 talkSeconds = 0;
+    double cost = 0.0;
+};
+
+// The engine's writes to the store, with each statement prepared once. The
+// engine groups them into transactions: begin(), a number of writes, commit().
+class Journal
+{
+public:
+    explicit Journal(QSqlDatabase db);
+
+    Result<void> begin();
+    Result<void> commit();
+    void rollback();
+
+    // Reads up to `limit` calls of the batch that are pending or waiting and due at nowMs.
+    Result<QList<DueCall>> fetchDue(const QString &batchId, qint64 nowMs, int limit,
+                                    const QSet<qint64> &exclude);
+    // Earliest next_due_at of a pending or waiting call; nullopt when none waits.
+    Result<std::optional<qint64>> nextDueMs(const QString &batchId);
+    Result<QList<OpenAttempt>> openAttempts(const QString &batchId);
+    Result<AttemptTotals> attemptTotals(const QString &batchId);
+    // Calls per caller number since `sinceMs` across all batches, and each number's last use.
+    Result<QHash<QString, std::pair<int, qint64>>> callerUsageSince(qint64 sinceMs);
+
+    Result<qint64> insertAttempt(const Attempt &attempt);
+    Result<void> markCallDialing(qint64 callId, int attemptCount);
+    Result<void> markCallWaiting(qint64 callId, qint64 nextOpeningMs);
+    Result<void> markCallSkipped(qint64 callId, const QString &reason);
+    Result<void> setCallStatus(qint64 callId, CallStatus status);
+    Result<void> finishCall(qint64 callId, CallStatus status, std::optional<qint64> nextDueMs,
+                            CallOutcome outcome, const QString &skipReason);
+    Result<qint64> cancelPendingCalls(const QString &batchId, const QString &reason);
+
+    Result<void> setRequestUuid(qint64 attemptId, const QString &requestUuid);
+    Result<void> setAttemptState(qint64 attemptId, AttemptState state);
+    // Records an applied carrier event; returns false when the same call uuid
+    // and kind were recorded before (a duplicate delivery).
+    Result<bool> recordEvent(const CarrierEvent &event);
+    Result<void> markRinging(const CarrierEvent &event);
+    Result<void> markAnswered(const CarrierEvent &event);
+    Result<void> markMachine(const CarrierEvent &event);
+    Result<void> markEnded(const CarrierEvent &event, CallOutcome outcome);
+
+    Result<void> claimLease(const QString &batchId, const QString &owner, qint64 untilMs);
+    Result<void> releaseLease(const QString &batchId, const QString &owner);
+
+    QSqlDatabase database() const { return m_db; }
+
+private:
+    QSqlQuery prepare(const QString &sql);
+
+    QSqlDatabase m_db;
+    QSqlQuery m_insertAttempt;
+    QSqlQuery m_markCallDialing;
+    QSqlQuery m_markCallWaiting;
+    QSqlQuery m_markCallSkipped;
+    QSqlQuery m_setCallStatus;
+    QSqlQuery m_finishCall;
+    QSqlQuery m_setRequestUuid;
+    QSqlQuery m_setAttemptState;
+    QSqlQuery m_recordEvent;
+    QSqlQuery m_markRinging;
+    QSqlQuery m_markAnswered;
+    QSqlQuery m_markMachine;
+    QSqlQuery m_markEnded;
+    QSqlQuery m_fetchUndated;
+    QSqlQuery m_fetchDated;
+};
+
+} // namespace Dialdeck
