@@ -1,10 +1,12 @@
 #pragma once
 
+#include <QPointer>
 #include <QWidget>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QTableView;
 class QTimer;
 
@@ -43,7 +45,6 @@ Q_SIGNALS:
     void attemptHistoryOpened(qint64 callId);
 
 protected:
-    bool eventFilter(QObject *watched, QEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
 
@@ -65,8 +66,9 @@ private:
     QLabel *m_statusLine = nullptr;
     QTimer *m_searchDelay = nullptr;
     QTimer *m_reloadTimer = nullptr;
+    QPushButton *m_refreshButton = nullptr;
     QString m_loadError;
-    AttemptHistoryDialog *m_dialog = nullptr;
+    QPointer<AttemptHistoryDialog> m_dialog;
 };
 
 } // namespace Dialdeck

@@ -7,6 +7,7 @@
 
 #include <array>
 
+class QAbstractItemModel;
 class QGroupBox;
 class QLabel;
 class QProgressBar;

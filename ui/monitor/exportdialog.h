@@ -5,7 +5,9 @@
 #include <QDialog>
 #include <QFutureWatcher>
 
+#include <atomic>
 #include <functional>
+#include <memory>
 
 class QButtonGroup;
 class QCheckBox;
@@ -97,6 +99,8 @@ private:
     FileChooser m_chooseFile;
     FileOpener m_openFile;
     QFutureWatcher<ExportOutcome> m_watcher;
+    // Read by the writer thread between rows; each export gets a new flag.
+    std::shared_ptr<std::atomic<bool>> m_cancelRequested = std::make_shared<std::atomic<bool>>(false);
     ExportOutcome m_lastOutcome;
 };
 
