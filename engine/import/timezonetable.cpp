@@ -27,6 +27,14 @@ const QHash<QString, QByteArray> &knownZones()
     return zones;
 }
 
+// True for zones QTimeZone can load. The table uses some older names, such as
+// Asia/Calcutta, that tzdata keeps as links: Qt 6.4 leaves them out of
+// availableTimeZoneIds() but loads them.
+bool isUsableZone(const QByteArray &zone)
+{
+    return knownZones().contains(QString::fromLatin1(zone).toLower()) || QTimeZone(zone).isValid();
+}
+
 } // namespace
 
 const TimeZoneTable &TimeZoneTable::instance()
@@ -76,7 +84,7 @@ Result<TimeZoneTable> TimeZoneTable::parse(QIODevice &device, const QString &sou
 
         QList<QByteArray> zones;
         for (const QByteArray &zone : line.sliced(bar + 1).split('&')) {
-            if (knownZones().contains(QString::fromLatin1(zone).toLower()))
+            if (isUsableZone(zone))
                 zones.append(zone);
             else
                 unknownZones.insert(zone);
@@ -89,7 +97,7 @@ Result<TimeZoneTable> TimeZoneTable::parse(QIODevice &device, const QString &sou
 
     if (!unknownZones.isEmpty()) {
         qCWarning(lcImport) << "The time zone table" << sourceName << "names" << unknownZones.size()
-                            << "zones this system does not know; they are left out:"
+                            << "zones QTimeZone cannot load on this system; they are left out:"
                             << unknownZones.values();
     }
     return table;
@@ -120,7 +128,13 @@ QList<QByteArray> TimeZoneTable::zonesFor(QStringView e164) const
 
 QByteArray TimeZoneTable::canonicalZoneId(QStringView zone)
 {
-    return knownZones().value(zone.trimmed().toString().toLower());
+    const QString trimmed = zone.trimmed().toString();
+    const QByteArray known = knownZones().value(trimmed.toLower());
+    if (!known.isEmpty())
+        return known;
+
+    const QByteArray link = trimmed.toLatin1();
+    return QTimeZone(link).isValid() ? link : QByteArray();
 }
 
 } // namespace Dialdeck

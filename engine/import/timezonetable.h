@@ -20,7 +20,7 @@ public:
     // an empty table and a logged warning.
     static const TimeZoneTable &instance();
 
-    // Parses a table. Zones this system's time zone database does not know are
+    // Parses a table. Zones that QTimeZone cannot load on this system are
     // dropped with a logged warning.
     static Result<TimeZoneTable> parse(QIODevice &device, const QString &sourceName);
 
@@ -29,7 +29,8 @@ public:
     QList<QByteArray> zonesFor(QStringView e164) const;
 
     // The zone id as the time zone database spells it, matched without regard
-    // to case ("europe/london" -> "Europe/London"); empty when unknown.
+    // to case ("europe/london" -> "Europe/London"). Link names such as
+    // "Asia/Calcutta" are accepted as written. Empty when QTimeZone cannot load it.
     static QByteArray canonicalZoneId(QStringView zone);
 
     qsizetype size() const { return m_zones.size(); }

@@ -32,6 +32,8 @@ void TestTimeZoneTable::compiledTableLookup_data()
         << u"+16025550110"_s << QByteArrayList{"America/Denver", "America/Phoenix"};
     QTest::newRow("Berlin") << u"+4930901820"_s << QByteArrayList{"Europe/Berlin"};
     QTest::newRow("Paris") << u"+33199001234"_s << QByteArrayList{"Europe/Paris"};
+    QTest::newRow("India, zone under its link name")
+        << u"+919876543210"_s << QByteArrayList{"Asia/Calcutta"};
     QTest::newRow("no such prefix") << u"+999123"_s << QByteArrayList{};
 }
 
@@ -93,6 +95,7 @@ void TestTimeZoneTable::canonicalZoneIdIgnoresCase()
 {
     QCOMPARE(TimeZoneTable::canonicalZoneId(u"europe/london"), QByteArray("Europe/London"));
     QCOMPARE(TimeZoneTable::canonicalZoneId(u" America/New_York "), QByteArray("America/New_York"));
+    QCOMPARE(TimeZoneTable::canonicalZoneId(u"Asia/Calcutta"), QByteArray("Asia/Calcutta"));
     QCOMPARE(TimeZoneTable::canonicalZoneId(u"Europe/Atlantis"), QByteArray());
 }
 
