@@ -91,11 +91,11 @@ void AttemptHistoryDialog::showHistory(const Result<AttemptHistory> &history)
 
     const QByteArray calleeZone =
         history->timeZones.isEmpty() ? QByteArray("UTC") : history->timeZones.constFirst();
-    m_summary->setText(tr("%1, %2, zone %3: %n attempt(s), status %4.", nullptr,
-                          int(history->attempts.size()))
+    m_summary->setText(tr("%1, %2, zone %3, status %4, attempts: %5")
                            .arg(history->name.isEmpty() ? tr("(no name)") : history->name,
                                 history->e164, QString::fromUtf8(calleeZone),
-                                MonitorText::callStatus(history->status)));
+                                MonitorText::callStatus(history->status))
+                           .arg(history->attempts.size()));
 
     m_table->setRowCount(int(history->attempts.size()));
     for (int row = 0; row < history->attempts.size(); ++row)

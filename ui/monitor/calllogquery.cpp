@@ -105,14 +105,4 @@ QString CallLogQuery::orderBySql() const
     return u"ORDER BY "_s + expression + direction + u", c.id"_s + direction;
 }
 
-bool CallLogQuery::sortNeedsTemporaryTree() const
-{
-    // Only the primary key and the (batch_id, e164) index deliver rows in
-    // this order, and only without a status filter, which would pick the
-    // (batch_id, status, next_due_at) index instead.
-    if (sortColumn == -1 || sortColumn == CallLogModel::IdColumn)
-        return false;
-    return !(sortColumn == CallLogModel::E164Column && !filter.status);
-}
-
 } // namespace Dialdeck

@@ -39,11 +39,10 @@ struct CallLogQuery
     QString whereSql() const;
     QVariantList bindValues() const;
     // "ORDER BY <column>, c.id", ending with the id so the order is total.
+    // SQLite sorts in a temporary B-tree unless an index delivers the order;
+    // which one it picks depends on the filter, so no sort column is
+    // promised to be fast. The sort runs once per refresh, on the reader thread.
     QString orderBySql() const;
-    // Returns true when the sort column has no index and SQLite sorts every
-    // matching row in a temporary B-tree; the call log still works, but a
-    // refresh takes longer on large batches.
-    bool sortNeedsTemporaryTree() const;
 };
 
 } // namespace Dialdeck

@@ -49,6 +49,11 @@ CallLogView::CallLogView(QWidget *parent) : QWidget(parent)
 {
     m_model = new CallLogModel(this);
 
+    m_searchDelay = new QTimer(this);
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(SearchDelayMs);
+    connect(m_searchDelay, &QTimer::timeout, this, &CallLogView::applyFilter);
+
     m_table = new QTableView(this);
     m_table->setObjectName(u"callLogTable"_s);
     m_table->setAccessibleName(tr("Calls of the batch"));
@@ -73,11 +78,6 @@ CallLogView::CallLogView(QWidget *parent) : QWidget(parent)
     layout->addWidget(createFilterBar());
     layout->addWidget(m_table, 1);
     layout->addWidget(m_statusLine);
-
-    m_searchDelay = new QTimer(this);
-    m_searchDelay->setSingleShot(true);
-    m_searchDelay->setInterval(SearchDelayMs);
-    connect(m_searchDelay, &QTimer::timeout, this, &CallLogView::applyFilter);
 
     m_reloadTimer = new QTimer(this);
     m_reloadTimer->setInterval(DefaultReloadIntervalMs);
@@ -249,7 +249,7 @@ void CallLogView::updateStatusLine()
         m_statusLine->setText(tr("Reading calls…"));
         return;
     }
-    m_statusLine->setText(tr("%n call(s) match.", nullptr, m_model->rowCount()));
+    m_statusLine->setText(tr("Calls matching: %1").arg(m_model->rowCount()));
 }
 
 void CallLogView::openAttemptHistory(const QModelIndex &index)

@@ -289,7 +289,7 @@ void ExportDialog::onFinished()
         qCWarning(lcUi).noquote() << "Export of batch" << m_batchId << "failed:" << outcome.errorMessage;
     } else {
         m_progress->setValue(1);
-        m_statusLabel->setText(tr("%n row(s) written to %1.", nullptr, int(outcome.rows)).arg(outputPath()));
+        m_statusLabel->setText(tr("Rows written to %1: %2").arg(outputPath()).arg(outcome.rows));
         if (m_openWhenDone->isChecked())
             m_openFile(QDir::fromNativeSeparators(outputPath()));
     }
