@@ -1,0 +1,72 @@
+#include "consolesettings.h"
+
+#include <QSettings>
+
+namespace Dialdeck {
+
+using namespace Qt::StringLiterals;
+
+ConsoleSettings ConsoleSettings::load()
+{
+    QSettings settings;
+    ConsoleSettings loaded;
+    BatchConfig &defaults = loaded.newBatchDefaults;
+
+    loaded.carrier = settings.value(u"carrier/name"_s, loaded.carrier).toString();
+    loaded.simulationSeed = settings.value(u"carrier/seed"_s, loaded.simulationSeed).toULongLong();
+    loaded.clockSpeed = settings.value(u"carrier/clockSpeed"_s, loaded.clockSpeed).toDouble();
+    loaded.storePath = settings.value(u"store/path"_s).toString();
+
+    settings.beginGroup(u"newBatch"_s);
+    const QTime start = QTime::fromString(settings.value(u"windowStart"_s).toString(), u"HH:mm");
+    const QTime end = QTime::fromString(settings.value(u"windowEnd"_s).toString(), u"HH:mm");
+    if (start.isValid())
+        defaults.windowStart = start;
+    if (end.isValid())
+        defaults.windowEnd = end;
+    if (Result<quint8> days = BatchConfig::parseDays(settings.value(u"days"_s).toString());
+        days && *days != 0) {
+        defaults.allowedDays = *days;
+    }
+    defaults.defaultRegion = settings.value(u"region"_s, defaults.defaultRegion).toString();
+    defaults.defaultTimeZone = settings.value(u"timeZone"_s, QString::fromUtf8(defaults.defaultTimeZone))
+                                   .toString()
+                                   .toUtf8();
+    defaults.maxCallsPerSecond = settings.value(u"callsPerSecond"_s, defaults.maxCallsPerSecond).toDouble();
+    defaults.maxConcurrentCalls = settings.value(u"concurrentCalls"_s, defaults.maxConcurrentCalls).toInt();
+    settings.endGroup();
+
+    return loaded;
+}
+
+void ConsoleSettings::save() const
+{
+    QSettings settings;
+    settings.setValue(u"carrier/name"_s, carrier);
+    settings.setValue(u"carrier/seed"_s, simulationSeed);
+    settings.setValue(u"carrier/clockSpeed"_s, clockSpeed);
+    settings.setValue(u"store/path"_s, storePath);
+
+    settings.beginGroup(u"newBatch"_s);
+    settings.setValue(u"windowStart"_s, newBatchDefaults.windowStart.toString(u"HH:mm"));
+    settings.setValue(u"windowEnd"_s, newBatchDefaults.windowEnd.toString(u"HH:mm"));
+    settings.setValue(u"days"_s, BatchConfig::daysToString(newBatchDefaults.allowedDays));
+    settings.setValue(u"region"_s, newBatchDefaults.defaultRegion);
+    settings.setValue(u"timeZone"_s, QString::fromUtf8(newBatchDefaults.defaultTimeZone));
+    settings.setValue(u"callsPerSecond"_s, newBatchDefaults.maxCallsPerSecond);
+    settings.setValue(u"concurrentCalls"_s, newBatchDefaults.maxConcurrentCalls);
+    settings.endGroup();
+}
+
+void ConsoleSettings::applyDefaultsTo(BatchConfig &config) const
+{
+    config.windowStart = newBatchDefaults.windowStart;
+    config.windowEnd = newBatchDefaults.windowEnd;
+    config.allowedDays = newBatchDefaults.allowedDays;
+    config.defaultRegion = newBatchDefaults.defaultRegion;
+    config.defaultTimeZone = newBatchDefaults.defaultTimeZone;
+    config.maxCallsPerSecond = newBatchDefaults.maxCallsPerSecond;
+    config.maxConcurrentCalls = newBatchDefaults.maxConcurrentCalls;
+}
+
+} // namespace Dialdeck

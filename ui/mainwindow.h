@@ -1,0 +1,184 @@
+#pragma once
+
+#include "consoleoptions.h"
+#include "consolesettings.h"
+#include "core/domain.h"
+#include "dialer/engine.h"
+#include "dialer/progresssnapshot.h"
+#include "dialogseams.h"
+#include "importdialog.h"
+#include "monitor/exportdialog.h"
+#include "settingsdialog.h"
+#include "store/connection.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QListView;
+class QTabWidget;
+class QSplitter;
+
+namespace Dialdeck {
+
+class BatchListPanel;
+class BatchSetupPanel;
+class CallLogView;
+class DashboardWidget;
+class EngineThread;
+class LogModel;
+class RotationPanel;
+
+// The operator console: the batch list, the setup, caller-number, dashboard
+// and call-log views of the selected batch, the calling actions and the log
+// pane. The window owns the engine's thread and a short-query store
+// connection of its own; imports, copies, list refreshes and exports run on
+// worker threads, so the UI thread never waits on the store or the engine.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(const ConsoleOptions &options, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // The dialog seams; tests replace them to answer at once.
+    DialogSeams &dialogSeams() { return m_seams; }
+    void setExportFileChooser(ExportDialog::FileChooser chooser) { m_exportChooser = std::move(chooser); }
+
+    QString storePath() const { return m_storePath; }
+    Engine *engine() const;
+    bool isEngineOpen() const { return m_engineOpen; }
+    QString currentBatchId() const;
+    bool selectBatch(const QString &batchId);
+    std::optional<Batch> currentBatch() const { return m_batch; }
+    // The reason Start Calling is disabled, or an empty string when it is enabled.
+    QString startBlockedReason() const { return m_startBlockedReason; }
+    const ProgressSnapshot &lastSnapshot() const { return m_snapshot; }
+
+    ImportDialog *importDialog() const { return m_importDialog; }
+    ExportDialog *exportDialog() const { return m_exportDialog; }
+    SettingsDialog *settingsDialog() const { return m_settingsDialog; }
+    BatchListPanel *batchList() const { return m_batchList; }
+    QTabWidget *viewTabs() const { return m_tabs; }
+    LogModel *logModel() const { return m_logModel; }
+
+public Q_SLOTS:
+    void importContacts();
+    void startCalling();
+    void pauseCalling();
+    void resumeCalling();
+    void stopCalling();
+    void exportReport();
+    void showSettings();
+    void refreshBatches();
+
+Q_SIGNALS:
+    // The batch list was read again from the store.
+    void batchesRefreshed();
+    // A demo list was imported at start-up and is ready to call.
+    void demoReady(const QString &batchId);
+    void engineOpened();
+    // A start, pause, resume or stop request came back from the engine.
+    void commandFinished(const Dialdeck::CommandResult &result);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    QWidget *createCentralArea();
+    void createLogDock();
+    void createStatusBar();
+    void openStore();
+    void startEngine();
+    void connectEngine();
+    void restoreWindowState();
+    void saveWindowState() const;
+
+    void onBatchesLoaded();
+    void onCurrentBatchChanged(const QString &batchId);
+    void reloadCurrentBatch();
+    void onConfigEdited();
+    void saveConfig(const BatchConfig &config);
+    void savePhoneSelection(const QStringList &phoneIds);
+    void saveStrategy(RotationStrategy strategy);
+    void renameBatch(const QString &batchId, const QString &name);
+    void duplicateBatch(const QString &batchId);
+    void archiveBatch(const QString &batchId);
+    void onImported(const QString &batchId, const QString &summary);
+    void setupDemo();
+
+    void onSnapshot(const ProgressSnapshot &snapshot);
+    void onBatchStatusChanged(const QString &batchId, BatchStatus status, const QString &reason);
+    void onBatchFinished(const QString &batchId, BatchStatus status);
+    void sendCommand(const QString &verb, QFuture<CommandResult> future);
+    void onCommandResult(const QString &verb, const CommandResult &result);
+
+    void updateActions();
+    QString computeStartBlockedReason() const;
+    void updateRunState();
+    void reportError(const QString &message);
+    void logMessage(QtMsgType type, const QString &text);
+
+    ConsoleOptions m_options;
+    ConsoleSettings m_settings;
+    QString m_storePath;
+    DialogSeams m_seams;
+    ExportDialog::FileChooser m_exportChooser;
+
+    Connection m_connection;
+    QString m_storeError;
+    User m_operator;
+    std::unique_ptr<EngineThread> m_engineThread;
+    bool m_engineOpen = false;
+    QString m_engineError;
+    ProgressSnapshot m_snapshot;
+
+    std::optional<Batch> m_batch;
+    // Calls of the current batch that are not final yet.
+    qint64 m_unfinishedCalls = 0;
+    QString m_startBlockedReason;
+    bool m_commandPending = false;
+    bool m_refreshPending = false;
+    bool m_refreshAgain = false;
+    QString m_batchToSelect;
+
+    QAction *m_importAction = nullptr;
+    QAction *m_exportAction = nullptr;
+    QAction *m_settingsAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_startAction = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_resumeAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+
+    BatchListPanel *m_batchList = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    BatchSetupPanel *m_setupPanel = nullptr;
+    RotationPanel *m_rotationPanel = nullptr;
+    DashboardWidget *m_dashboard = nullptr;
+    CallLogView *m_callLog = nullptr;
+    QLabel *m_batchTitle = nullptr;
+    QLabel *m_runState = nullptr;
+    QLabel *m_startBlocked = nullptr;
+    QLabel *m_engineState = nullptr;
+    QLabel *m_carrierLabel = nullptr;
+    QDockWidget *m_logDock = nullptr;
+    QListView *m_logView = nullptr;
+    LogModel *m_logModel = nullptr;
+
+    QPointer<ImportDialog> m_importDialog;
+    QPointer<ExportDialog> m_exportDialog;
+    QPointer<SettingsDialog> m_settingsDialog;
+};
+
+} // namespace Dialdeck
