@@ -108,7 +108,7 @@ Result<void> writeRejects(const QString &path, const QList<RejectedRow> &rejecte
                                                 .arg(path, file.errorString())};
     }
 
-    auto quote = [](QString value) {
+    auto quote = [](QString value) -> QString {
         value.replace(u'"', u"\"\""_s);
         return u'"' + value + u'"';
     };

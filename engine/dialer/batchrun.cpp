@@ -483,7 +483,7 @@ bool BatchRun::updateQueuedState(qint64 nowMs)
         return false;
 
     const QString reason = waitingForWindow
-                               ? tr("Waiting for the calling window to open at %1 UTC.")
+                               ? tr("Waiting for the calling window to open at %1.")
                                      .arg(isoTime(m_nextFetchMs))
                                : QString();
     setStatus(wanted, reason);

@@ -134,9 +134,10 @@ private:
     std::vector<CarrierEvent> m_pendingEvents;
     std::vector<CarrierError> m_pendingRejections;
     std::vector<qint64> m_unknownAttempts;
-    QTimer m_tickTimer;
-    QTimer m_snapshotTimer;
-    QTimer m_leaseTimer;
+    // Parented, so moveToThread() takes the timers along to the engine's thread.
+    QTimer m_tickTimer{this};
+    QTimer m_snapshotTimer{this};
+    QTimer m_leaseTimer{this};
     std::function<bool()> m_afterJournalHook;
     bool m_open = false;
 };
