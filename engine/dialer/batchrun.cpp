@@ -276,6 +276,15 @@ Result<bool> BatchRun::journalOne(const DueCall &call, qint64 nowMs)
     return true;
 }
 
+bool BatchRun::mayDial(qint64 nowMs) const
+{
+    const bool dialing = m_batch.status == BatchStatus::Running
+                         || m_batch.status == BatchStatus::Queued;
+    if (!dialing || m_stopping || m_inFlight.size() >= m_batch.config.maxConcurrentCalls)
+        return false;
+    return !m_queue.empty() || (m_nextFetchMs >= 0 && nowMs >= m_nextFetchMs);
+}
+
 void BatchRun::dialJournaled()
 {
     for (qint64 attemptId : std::exchange(m_journaled, {})) {

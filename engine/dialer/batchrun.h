@@ -44,6 +44,8 @@ public:
     // calls dialJournaled(). Returns true when it changed anything.
     Result<bool> journalDueCalls(qint64 nowMs, int maxDials);
     void dialJournaled();
+    // True when journalDueCalls() could dial or file away a call at nowMs.
+    bool mayDial(qint64 nowMs) const;
     void askCarrierToReconcile();
 
     Result<void> applyEvent(const CarrierEvent &event);

@@ -13,9 +13,14 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString journalWhat(const char *operation, qint64 id)
+// Executes a prepared statement of the hot path; the error message is built
+// only when it fails, because formatting it costs more than the statement.
+Result<void> execJournal(QSqlQuery &query, const char *operation, qint64 id)
 {
-    return QCoreApplication::translate("Dialdeck::Journal", operation).arg(id);
+    if (query.exec())
+        return {};
+    return storeError(QCoreApplication::translate("Dialdeck::Journal", operation).arg(id),
+                      query.lastError());
 }
 
 } // namespace
@@ -236,8 +241,7 @@ Result<qint64> Journal::insertAttempt(const Attempt &attempt)
     m_insertAttempt.addBindValue(attempt.createdAt.toMSecsSinceEpoch());
     m_insertAttempt.addBindValue(attempt.allowedRule);
     m_insertAttempt.addBindValue(sqlTextOrNull(attempt.sessionId));
-    if (Result<void> done = execQuery(m_insertAttempt, journalWhat("Journaling an attempt of call %1",
-                                                                   attempt.callId));
+    if (Result<void> done = execJournal(m_insertAttempt, "Journaling an attempt of call %1", attempt.callId);
         !done) {
         return done.error();
     }
@@ -248,28 +252,28 @@ Result<void> Journal::markCallDialing(qint64 callId, int attemptCount)
 {
     m_markCallDialing.addBindValue(attemptCount);
     m_markCallDialing.addBindValue(callId);
-    return execQuery(m_markCallDialing, journalWhat("Marking call %1 as dialing", callId));
+    return execJournal(m_markCallDialing, "Marking call %1 as dialing", callId);
 }
 
 Result<void> Journal::markCallWaiting(qint64 callId, qint64 nextOpeningMs)
 {
     m_markCallWaiting.addBindValue(nextOpeningMs);
     m_markCallWaiting.addBindValue(callId);
-    return execQuery(m_markCallWaiting, journalWhat("Marking call %1 as waiting", callId));
+    return execJournal(m_markCallWaiting, "Marking call %1 as waiting", callId);
 }
 
 Result<void> Journal::markCallSkipped(qint64 callId, const QString &reason)
 {
     m_markCallSkipped.addBindValue(reason);
     m_markCallSkipped.addBindValue(callId);
-    return execQuery(m_markCallSkipped, journalWhat("Skipping call %1", callId));
+    return execJournal(m_markCallSkipped, "Skipping call %1", callId);
 }
 
 Result<void> Journal::setCallStatus(qint64 callId, CallStatus status)
 {
     m_setCallStatus.addBindValue(toString(status));
     m_setCallStatus.addBindValue(callId);
-    return execQuery(m_setCallStatus, journalWhat("Saving the status of call %1", callId));
+    return execJournal(m_setCallStatus, "Saving the status of call %1", callId);
 }
 
 Result<void> Journal::finishCall(qint64 callId, CallStatus status, std::optional<qint64> nextDueMs,
@@ -281,7 +285,7 @@ Result<void> Journal::finishCall(qint64 callId, CallStatus status, std::optional
     m_finishCall.addBindValue(toString(outcome));
     m_finishCall.addBindValue(skipReason);
     m_finishCall.addBindValue(callId);
-    return execQuery(m_finishCall, journalWhat("Saving the outcome of call %1", callId));
+    return execJournal(m_finishCall, "Saving the outcome of call %1", callId);
 }
 
 Result<qint64> Journal::cancelPendingCalls(const QString &batchId, const QString &reason)
@@ -303,14 +307,14 @@ Result<void> Journal::setRequestUuid(qint64 attemptId, const QString &requestUui
 {
     m_setRequestUuid.addBindValue(requestUuid);
     m_setRequestUuid.addBindValue(attemptId);
-    return execQuery(m_setRequestUuid, journalWhat("Saving the request id of attempt %1", attemptId));
+    return execJournal(m_setRequestUuid, "Saving the request id of attempt %1", attemptId);
 }
 
 Result<void> Journal::setAttemptState(qint64 attemptId, AttemptState state)
 {
     m_setAttemptState.addBindValue(toString(state));
     m_setAttemptState.addBindValue(attemptId);
-    return execQuery(m_setAttemptState, journalWhat("Saving the state of attempt %1", attemptId));
+    return execJournal(m_setAttemptState, "Saving the state of attempt %1", attemptId);
 }
 
 Result<bool> Journal::recordEvent(const CarrierEvent &event)
@@ -319,8 +323,7 @@ Result<bool> Journal::recordEvent(const CarrierEvent &event)
     m_recordEvent.addBindValue(event.callUuid);
     m_recordEvent.addBindValue(toString(event.kind));
     m_recordEvent.addBindValue(event.atMs);
-    if (Result<void> done = execQuery(m_recordEvent, journalWhat("Recording an event of attempt %1",
-                                                                 event.attemptId));
+    if (Result<void> done = execJournal(m_recordEvent, "Recording an event of attempt %1", event.attemptId);
         !done) {
         return done.error();
     }
@@ -332,7 +335,7 @@ Result<void> Journal::markRinging(const CarrierEvent &event)
     m_markRinging.addBindValue(event.callUuid);
     m_markRinging.addBindValue(event.atMs);
     m_markRinging.addBindValue(event.attemptId);
-    return execQuery(m_markRinging, journalWhat("Marking attempt %1 as ringing", event.attemptId));
+    return execJournal(m_markRinging, "Marking attempt %1 as ringing", event.attemptId);
 }
 
 Result<void> Journal::markAnswered(const CarrierEvent &event)
@@ -340,15 +343,14 @@ Result<void> Journal::markAnswered(const CarrierEvent &event)
     m_markAnswered.addBindValue(event.callUuid);
     m_markAnswered.addBindValue(event.atMs);
     m_markAnswered.addBindValue(event.attemptId);
-    return execQuery(m_markAnswered, journalWhat("Marking attempt %1 as answered", event.attemptId));
+    return execJournal(m_markAnswered, "Marking attempt %1 as answered", event.attemptId);
 }
 
 Result<void> Journal::markMachine(const CarrierEvent &event)
 {
     m_markMachine.addBindValue(event.machineResult);
     m_markMachine.addBindValue(event.attemptId);
-    return execQuery(m_markMachine, journalWhat("Saving machine detection of attempt %1",
-                                                event.attemptId));
+    return execJournal(m_markMachine, "Saving machine detection of attempt %1", event.attemptId);
 }
 
 Result<void> Journal::markEnded(const CarrierEvent &event, CallOutcome outcome)
@@ -362,7 +364,7 @@ Result<void> Journal::markEnded(const CarrierEvent &event, CallOutcome outcome)
     m_markEnded.addBindValue(event.cost);
     m_markEnded.addBindValue(sqlTextOrNull(event.machineResult));
     m_markEnded.addBindValue(event.attemptId);
-    return execQuery(m_markEnded, journalWhat("Saving the end of attempt %1", event.attemptId));
+    return execJournal(m_markEnded, "Saving the end of attempt %1", event.attemptId);
 }
 
 Result<void> Journal::claimLease(const QString &batchId, const QString &owner, qint64 untilMs)

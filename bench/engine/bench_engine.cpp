@@ -1,0 +1,163 @@
+// Runs a simulated batch through the real engine as fast as the machine allows
+// and prints how many calls per second of wall time it processes: each call is
+// journaled, dialed on the simulated carrier and its events applied to the store.
+//
+//   bench_engine [--calls N] [--phones N] [--keep DIR]
+
+#include "core/ids.h"
+#include "dialer/engine.h"
+#include "store/batchrepository.h"
+#include "store/connection.h"
+#include "store/phonerepository.h"
+#include "store/userrepository.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFutureWatcher>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <cstdio>
+
+using namespace Dialdeck;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+qint64 peakRssKiB()
+{
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+// Creates the batch with plain SQL: this benchmark measures the engine, not the importer.
+QString createBatch(QSqlDatabase db, int calls, int phones)
+{
+    Result<User> owner = UserRepository(db).ensureLocalOperator();
+    PhoneRepository phoneRepository(db);
+    QStringList phoneIds;
+    for (int i = 0; i < phones; ++i) {
+        Phone phone;
+        phone.id = Ids::generate();
+        phone.e164 = u"+1212%1"_s.arg(5550000 + i);
+        (void)phoneRepository.insert(phone);
+        phoneIds.append(phone.id);
+    }
+
+    Batch batch;
+    batch.id = Ids::generate();
+    batch.name = u"Engine benchmark"_s;
+    batch.ownerUserId = owner ? owner->id : QString();
+    batch.status = BatchStatus::Ready;
+    batch.createdAt = QDateTime::currentDateTimeUtc();
+    batch.phoneIds = phoneIds;
+    // A window open all day, every day, so the figure is the engine's own cost.
+    batch.config.windowStart = QTime(0, 0);
+    batch.config.windowEnd = QTime(23, 59, 59);
+    batch.config.allowedDays = 0x7f;
+    batch.config.maxCallsPerSecond = 1000;
+    batch.config.maxConcurrentCalls = phones;
+    (void)BatchRepository(db).insert(batch);
+
+    db.transaction();
+    QSqlQuery insert(db);
+    insert.prepare(u"INSERT INTO calls (batch_id, line, name, phone_raw, e164, region, time_zones, "
+                   "tz_source, status) VALUES (?, ?, '', ?, ?, 'US', ?, 'phone_prefix', 'pending')"_s);
+    const QStringList zones = {u"America/New_York"_s, u"America/Chicago"_s, u"America/Denver"_s,
+                               u"America/Los_Angeles"_s};
+    for (int i = 0; i < calls; ++i) {
+        const QString e164 = u"+1%1"_s.arg(2012000000LL + i);
+        insert.addBindValue(batch.id);
+        insert.addBindValue(i + 2);
+        insert.addBindValue(e164);
+        insert.addBindValue(e164);
+        insert.addBindValue(zones[i % zones.size()]);
+        insert.exec();
+    }
+    db.commit();
+    return batch.id;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addOptions({{u"calls"_s, u"Calls in the batch."_s, u"N"_s, u"100000"_s},
+                       {u"phones"_s, u"Caller numbers, which is also the concurrency."_s, u"N"_s,
+                        u"1000"_s},
+                       {u"keep"_s, u"Keep the store in this folder."_s, u"DIR"_s}});
+    parser.process(app);
+    const int calls = parser.value(u"calls"_s).toInt();
+    const int phones = parser.value(u"phones"_s).toInt();
+
+    QTemporaryDir temporary;
+    const QString folder = parser.isSet(u"keep"_s) ? parser.value(u"keep"_s) : temporary.path();
+    const QString storePath = folder + u"/bench-engine.sqlite"_s;
+    QFile::remove(storePath);
+
+    QString batchId;
+    {
+        Result<Connection> connection = Connection::openSqlite(storePath, u"setup"_s);
+        if (!connection) {
+            std::fprintf(stderr, "%s\n", qPrintable(connection.error().message));
+            return 1;
+        }
+        batchId = createBatch(connection->database(), calls, phones);
+    }
+
+    EngineSettings settings;
+    settings.storePath = storePath;
+    settings.clockSpeed = 0;
+    settings.clockStartMs = QDateTime(QDate(2026, 12, 7), QTime(15, 0), Qt::UTC).toMSecsSinceEpoch();
+    settings.snapshotIntervalMs = 250;
+    Engine engine(settings);
+    engine.open();
+
+    QElapsedTimer wall;
+    QTextStream out(stdout);
+    QObject::connect(&engine, &Engine::batchFinished, &app, [&](const QString &, BatchStatus status) {
+        const double seconds = double(wall.elapsed()) / 1000.0;
+        out << "calls: " << calls << ", caller numbers: " << phones << Qt::endl;
+        out << "final status: " << toString(status) << Qt::endl;
+        out << "wall time: " << seconds << " s" << Qt::endl;
+        out << "calls per second of wall time: " << qRound(double(calls) / seconds) << Qt::endl;
+        out << "peak RSS: " << peakRssKiB() / 1024 << " MiB" << Qt::endl;
+        QCoreApplication::quit();
+    });
+
+    wall.start();
+    QFutureWatcher<CommandResult> watcher;
+    QObject::connect(&watcher, &QFutureWatcher<CommandResult>::finished, &app, [&] {
+        if (!watcher.result().ok()) {
+            std::fprintf(stderr, "%s\n", qPrintable(watcher.result().errorMessage));
+            QCoreApplication::exit(1);
+        }
+    });
+    watcher.setFuture(engine.requestStart({batchId, {}, {}, {}}));
+    const int result = QCoreApplication::exec();
+
+    Result<Connection> check = Connection::openSqlite(storePath, u"check"_s);
+    if (check) {
+        QSqlQuery query(check->database());
+        query.exec(u"SELECT COUNT(*), COUNT(DISTINCT call_id) FROM attempts"_s);
+        if (query.next()) {
+            out << "attempts: " << query.value(0).toLongLong() << " for "
+                << query.value(1).toLongLong() << " calls" << Qt::endl;
+        }
+        query.exec(u"SELECT COUNT(*) FROM events"_s);
+        if (query.next())
+            out << "carrier events applied: " << query.value(0).toLongLong() << Qt::endl;
+    }
+    return result;
+}
