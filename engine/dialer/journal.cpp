@@ -13,47 +13,36 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Executes a prepared statement of the hot path; the error message is built
-// only when it fails, because formatting it costs more than the statement.
-Result<void> execJournal(QSqlQuery &query, const char *operation, qint64 id)
-{
-    if (query.exec())
-        return {};
-    return storeError(QCoreApplication::translate("Dialdeck::Journal", operation).arg(id),
-                      query.lastError());
-}
-
 } // namespace
 
 Journal::Journal(QSqlDatabase db)
     : m_db(std::move(db))
+    , m_insertAttempt(m_db, "INSERT INTO attempts (call_id, batch_id, attempt_number, "
+                            "caller_phone_id, caller_e164, state, created_at, allowed_rule, "
+                            "session_id) VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, NULLIF(?, ''))")
+    , m_markCallDialing(m_db, "UPDATE calls SET status = 'dialing', attempt_count = ?, "
+                              "next_due_at = NULL WHERE id = ?")
+    , m_markCallWaiting(m_db, "UPDATE calls SET status = 'waiting_for_window', next_due_at = ? "
+                              "WHERE id = ?")
+    , m_markCallSkipped(m_db, "UPDATE calls SET status = 'skipped', skip_reason = ?, "
+                              "next_due_at = NULL WHERE id = ?")
+    , m_setCallStatus(m_db, "UPDATE calls SET status = ? WHERE id = ?")
+    , m_finishCall(m_db, "UPDATE calls SET status = ?, next_due_at = ?, last_outcome = ?, "
+                         "skip_reason = ? WHERE id = ?")
+    , m_setRequestUuid(m_db, "UPDATE attempts SET request_uuid = ? WHERE id = ?")
+    , m_setAttemptState(m_db, "UPDATE attempts SET state = ? WHERE id = ?")
+    , m_recordEvent(m_db, "INSERT OR IGNORE INTO events (attempt_id, call_uuid, kind, received_at) "
+                          "VALUES (?, ?, ?, ?)")
+    , m_markRinging(m_db, "UPDATE attempts SET state = 'ringing', call_uuid = ?, ringing_at = ? "
+                          "WHERE id = ? AND state IN ('dialing', 'reconciling')")
+    , m_markAnswered(m_db, "UPDATE attempts SET state = 'in_progress', call_uuid = ?, "
+                           "answered_at = ? WHERE id = ? AND state != 'ended'")
+    , m_markMachine(m_db, "UPDATE attempts SET machine_result = ? WHERE id = ?")
+    , m_markEnded(m_db, "UPDATE attempts SET state = 'ended', call_uuid = COALESCE(NULLIF(?, ''), "
+                        "call_uuid), ended_at = ?, outcome = ?, hangup_cause = ?, ring_seconds = ?, "
+                        "talk_seconds = ?, cost = ?, machine_result = COALESCE(NULLIF(?, ''), "
+                        "machine_result) WHERE id = ? AND state != 'ended'")
 {
-    m_insertAttempt = prepare(
-        u"INSERT INTO attempts (call_id, batch_id, attempt_number, caller_phone_id, caller_e164, "
-        "state, created_at, allowed_rule, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE(?, ''), ?)"_s);
-    m_markCallDialing = prepare(
-        u"UPDATE calls SET status = 'dialing', attempt_count = ?, next_due_at = NULL WHERE id = ?"_s);
-    m_markCallWaiting = prepare(
-        u"UPDATE calls SET status = 'waiting_for_window', next_due_at = ? WHERE id = ?"_s);
-    m_markCallSkipped = prepare(
-        u"UPDATE calls SET status = 'skipped', skip_reason = COALESCE(?, ''), next_due_at = NULL "
-        "WHERE id = ?"_s);
-    m_setCallStatus = prepare(u"UPDATE calls SET status = ? WHERE id = ?"_s);
-    m_finishCall = prepare(u"UPDATE calls SET status = ?, next_due_at = ?, last_outcome = ?, "
-                           "skip_reason = COALESCE(?, '') WHERE id = ?"_s);
-    m_setRequestUuid = prepare(u"UPDATE attempts SET request_uuid = ? WHERE id = ?"_s);
-    m_setAttemptState = prepare(u"UPDATE attempts SET state = ? WHERE id = ?"_s);
-    m_recordEvent = prepare(u"INSERT OR IGNORE INTO events (attempt_id, call_uuid, kind, "
-                            "received_at) VALUES (?, ?, ?, ?)"_s);
-    m_markRinging = prepare(u"UPDATE attempts SET state = 'ringing', call_uuid = ?, ringing_at = ? "
-                            "WHERE id = ? AND state IN ('dialing', 'reconciling')"_s);
-    m_markAnswered = prepare(u"UPDATE attempts SET state = 'in_progress', call_uuid = ?, "
-                             "answered_at = ? WHERE id = ? AND state != 'ended'"_s);
-    m_markMachine = prepare(u"UPDATE attempts SET machine_result = ? WHERE id = ?"_s);
-    m_markEnded = prepare(
-        u"UPDATE attempts SET state = 'ended', call_uuid = COALESCE(?, call_uuid), ended_at = ?, "
-        "outcome = ?, hangup_cause = ?, ring_seconds = ?, talk_seconds = ?, cost = ?, "
-        "machine_result = COALESCE(?, machine_result) WHERE id = ? AND state != 'ended'"_s);
     // Two reads keep each one on the (batch_id, status, next_due_at) index in
     // index order, so a LIMIT stops early even on a million-call batch.
     m_fetchUndated = prepare(u"SELECT id, e164, time_zones, attempt_count, status FROM calls "
@@ -232,60 +221,63 @@ Result<QHash<QString, std::pair<int, qint64>>> Journal::callerUsageSince(qint64 
 
 Result<qint64> Journal::insertAttempt(const Attempt &attempt)
 {
-    m_insertAttempt.addBindValue(attempt.callId);
-    m_insertAttempt.addBindValue(attempt.batchId);
-    m_insertAttempt.addBindValue(attempt.attemptNumber);
-    m_insertAttempt.addBindValue(sqlTextOrNull(attempt.callerPhoneId));
-    m_insertAttempt.addBindValue(attempt.callerE164);
-    m_insertAttempt.addBindValue(toString(attempt.state));
-    m_insertAttempt.addBindValue(attempt.createdAt.toMSecsSinceEpoch());
-    m_insertAttempt.addBindValue(attempt.allowedRule);
-    m_insertAttempt.addBindValue(sqlTextOrNull(attempt.sessionId));
-    if (Result<void> done = execJournal(m_insertAttempt, "Journaling an attempt of call %1", attempt.callId);
+    m_insertAttempt.bind(1, attempt.callId);
+    m_insertAttempt.bind(2, attempt.batchId);
+    m_insertAttempt.bind(3, qint64(attempt.attemptNumber));
+    m_insertAttempt.bind(4, attempt.callerPhoneId);
+    m_insertAttempt.bind(5, attempt.callerE164);
+    m_insertAttempt.bind(6, toString(attempt.state));
+    m_insertAttempt.bind(7, attempt.createdAt.toMSecsSinceEpoch());
+    m_insertAttempt.bind(8, attempt.allowedRule);
+    m_insertAttempt.bind(9, attempt.sessionId);
+    if (Result<void> done = m_insertAttempt.execute("Journaling an attempt of call %1",
+                                                    attempt.callId);
         !done) {
         return done.error();
     }
-    return m_insertAttempt.lastInsertId().toLongLong();
+    return m_insertAttempt.lastInsertRowId();
 }
 
 Result<void> Journal::markCallDialing(qint64 callId, int attemptCount)
 {
-    m_markCallDialing.addBindValue(attemptCount);
-    m_markCallDialing.addBindValue(callId);
-    return execJournal(m_markCallDialing, "Marking call %1 as dialing", callId);
+    m_markCallDialing.bind(1, qint64(attemptCount));
+    m_markCallDialing.bind(2, callId);
+    return m_markCallDialing.execute("Marking call %1 as dialing", callId);
 }
 
 Result<void> Journal::markCallWaiting(qint64 callId, qint64 nextOpeningMs)
 {
-    m_markCallWaiting.addBindValue(nextOpeningMs);
-    m_markCallWaiting.addBindValue(callId);
-    return execJournal(m_markCallWaiting, "Marking call %1 as waiting", callId);
+    m_markCallWaiting.bind(1, nextOpeningMs);
+    m_markCallWaiting.bind(2, callId);
+    return m_markCallWaiting.execute("Marking call %1 as waiting", callId);
 }
 
 Result<void> Journal::markCallSkipped(qint64 callId, const QString &reason)
 {
-    m_markCallSkipped.addBindValue(reason);
-    m_markCallSkipped.addBindValue(callId);
-    return execJournal(m_markCallSkipped, "Skipping call %1", callId);
+    m_markCallSkipped.bind(1, reason);
+    m_markCallSkipped.bind(2, callId);
+    return m_markCallSkipped.execute("Skipping call %1", callId);
 }
 
 Result<void> Journal::setCallStatus(qint64 callId, CallStatus status)
 {
-    m_setCallStatus.addBindValue(toString(status));
-    m_setCallStatus.addBindValue(callId);
-    return execJournal(m_setCallStatus, "Saving the status of call %1", callId);
+    m_setCallStatus.bind(1, toString(status));
+    m_setCallStatus.bind(2, callId);
+    return m_setCallStatus.execute("Saving the status of call %1", callId);
 }
 
 Result<void> Journal::finishCall(qint64 callId, CallStatus status, std::optional<qint64> nextDueMs,
                                  CallOutcome outcome, const QString &skipReason)
 {
-    m_finishCall.addBindValue(toString(status));
-    m_finishCall.addBindValue(nextDueMs ? QVariant(*nextDueMs)
-                                        : QVariant(QMetaType::fromType<qint64>()));
-    m_finishCall.addBindValue(toString(outcome));
-    m_finishCall.addBindValue(skipReason);
-    m_finishCall.addBindValue(callId);
-    return execJournal(m_finishCall, "Saving the outcome of call %1", callId);
+    m_finishCall.bind(1, toString(status));
+    if (nextDueMs)
+        m_finishCall.bind(2, *nextDueMs);
+    else
+        m_finishCall.bindNull(2);
+    m_finishCall.bind(3, toString(outcome));
+    m_finishCall.bind(4, skipReason);
+    m_finishCall.bind(5, callId);
+    return m_finishCall.execute("Saving the outcome of call %1", callId);
 }
 
 Result<qint64> Journal::cancelPendingCalls(const QString &batchId, const QString &reason)
@@ -305,66 +297,67 @@ Result<qint64> Journal::cancelPendingCalls(const QString &batchId, const QString
 
 Result<void> Journal::setRequestUuid(qint64 attemptId, const QString &requestUuid)
 {
-    m_setRequestUuid.addBindValue(requestUuid);
-    m_setRequestUuid.addBindValue(attemptId);
-    return execJournal(m_setRequestUuid, "Saving the request id of attempt %1", attemptId);
+    m_setRequestUuid.bind(1, requestUuid);
+    m_setRequestUuid.bind(2, attemptId);
+    return m_setRequestUuid.execute("Saving the request id of attempt %1", attemptId);
 }
 
 Result<void> Journal::setAttemptState(qint64 attemptId, AttemptState state)
 {
-    m_setAttemptState.addBindValue(toString(state));
-    m_setAttemptState.addBindValue(attemptId);
-    return execJournal(m_setAttemptState, "Saving the state of attempt %1", attemptId);
+    m_setAttemptState.bind(1, toString(state));
+    m_setAttemptState.bind(2, attemptId);
+    return m_setAttemptState.execute("Saving the state of attempt %1", attemptId);
 }
 
 Result<bool> Journal::recordEvent(const CarrierEvent &event)
 {
-    m_recordEvent.addBindValue(event.attemptId);
-    m_recordEvent.addBindValue(event.callUuid);
-    m_recordEvent.addBindValue(toString(event.kind));
-    m_recordEvent.addBindValue(event.atMs);
-    if (Result<void> done = execJournal(m_recordEvent, "Recording an event of attempt %1", event.attemptId);
+    m_recordEvent.bind(1, event.attemptId);
+    m_recordEvent.bind(2, event.callUuid);
+    m_recordEvent.bind(3, toString(event.kind));
+    m_recordEvent.bind(4, event.atMs);
+    if (Result<void> done = m_recordEvent.execute("Recording an event of attempt %1",
+                                                  event.attemptId);
         !done) {
         return done.error();
     }
-    return m_recordEvent.numRowsAffected() > 0;
+    return m_recordEvent.changes() > 0;
 }
 
 Result<void> Journal::markRinging(const CarrierEvent &event)
 {
-    m_markRinging.addBindValue(event.callUuid);
-    m_markRinging.addBindValue(event.atMs);
-    m_markRinging.addBindValue(event.attemptId);
-    return execJournal(m_markRinging, "Marking attempt %1 as ringing", event.attemptId);
+    m_markRinging.bind(1, event.callUuid);
+    m_markRinging.bind(2, event.atMs);
+    m_markRinging.bind(3, event.attemptId);
+    return m_markRinging.execute("Marking attempt %1 as ringing", event.attemptId);
 }
 
 Result<void> Journal::markAnswered(const CarrierEvent &event)
 {
-    m_markAnswered.addBindValue(event.callUuid);
-    m_markAnswered.addBindValue(event.atMs);
-    m_markAnswered.addBindValue(event.attemptId);
-    return execJournal(m_markAnswered, "Marking attempt %1 as answered", event.attemptId);
+    m_markAnswered.bind(1, event.callUuid);
+    m_markAnswered.bind(2, event.atMs);
+    m_markAnswered.bind(3, event.attemptId);
+    return m_markAnswered.execute("Marking attempt %1 as answered", event.attemptId);
 }
 
 Result<void> Journal::markMachine(const CarrierEvent &event)
 {
-    m_markMachine.addBindValue(event.machineResult);
-    m_markMachine.addBindValue(event.attemptId);
-    return execJournal(m_markMachine, "Saving machine detection of attempt %1", event.attemptId);
+    m_markMachine.bind(1, event.machineResult);
+    m_markMachine.bind(2, event.attemptId);
+    return m_markMachine.execute("Saving machine detection of attempt %1", event.attemptId);
 }
 
 Result<void> Journal::markEnded(const CarrierEvent &event, CallOutcome outcome)
 {
-    m_markEnded.addBindValue(sqlTextOrNull(event.callUuid));
-    m_markEnded.addBindValue(event.atMs);
-    m_markEnded.addBindValue(toString(outcome));
-    m_markEnded.addBindValue(event.hangupCause);
-    m_markEnded.addBindValue(event.ringSeconds);
-    m_markEnded.addBindValue(event.talkSeconds);
-    m_markEnded.addBindValue(event.cost);
-    m_markEnded.addBindValue(sqlTextOrNull(event.machineResult));
-    m_markEnded.addBindValue(event.attemptId);
-    return execJournal(m_markEnded, "Saving the end of attempt %1", event.attemptId);
+    m_markEnded.bind(1, event.callUuid);
+    m_markEnded.bind(2, event.atMs);
+    m_markEnded.bind(3, toString(outcome));
+    m_markEnded.bind(4, event.hangupCause);
+    m_markEnded.bind(5, qint64(event.ringSeconds));
+    m_markEnded.bind(6, qint64(event.talkSeconds));
+    m_markEnded.bind(7, event.cost);
+    m_markEnded.bind(8, event.machineResult);
+    m_markEnded.bind(9, event.attemptId);
+    return m_markEnded.execute("Saving the end of attempt %1", event.attemptId);
 }
 
 Result<void> Journal::claimLease(const QString &batchId, const QString &owner, qint64 untilMs)

@@ -3,6 +3,7 @@
 #include "carrier/carrier.h"
 #include "core/domain.h"
 #include "core/result.h"
+#include "store/sqlitestatement.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -97,19 +98,20 @@ private:
     QSqlQuery prepare(const QString &sql);
 
     QSqlDatabase m_db;
-    QSqlQuery m_insertAttempt;
-    QSqlQuery m_markCallDialing;
-    QSqlQuery m_markCallWaiting;
-    QSqlQuery m_markCallSkipped;
-    QSqlQuery m_setCallStatus;
-    QSqlQuery m_finishCall;
-    QSqlQuery m_setRequestUuid;
-    QSqlQuery m_setAttemptState;
-    QSqlQuery m_recordEvent;
-    QSqlQuery m_markRinging;
-    QSqlQuery m_markAnswered;
-    QSqlQuery m_markMachine;
-    QSqlQuery m_markEnded;
+    // Hot-path writes, declared after m_db so they are finalised before it goes.
+    SqliteStatement m_insertAttempt;
+    SqliteStatement m_markCallDialing;
+    SqliteStatement m_markCallWaiting;
+    SqliteStatement m_markCallSkipped;
+    SqliteStatement m_setCallStatus;
+    SqliteStatement m_finishCall;
+    SqliteStatement m_setRequestUuid;
+    SqliteStatement m_setAttemptState;
+    SqliteStatement m_recordEvent;
+    SqliteStatement m_markRinging;
+    SqliteStatement m_markAnswered;
+    SqliteStatement m_markMachine;
+    SqliteStatement m_markEnded;
     QSqlQuery m_fetchUndated;
     QSqlQuery m_fetchDated;
 };
