@@ -1,6 +1,6 @@
 // Runs a simulated batch through the real engine as fast as the machine allows
-// and prints how many calls per second of wall time it processes: each call is
-// journaled, dialed on the simulated carrier and its events applied to the store.
+// and prints the calls per second of wall time. Each call is journaled, dialed
+// on the simulated carrier, and its events are applied to the store.
 //
 //   bench_engine [--calls N] [--phones N] [--keep DIR]
 

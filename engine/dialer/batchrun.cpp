@@ -92,7 +92,7 @@ Result<void> BatchRun::load(qint64 nowMs, const QSet<QString> &doNotCall)
         phonesInCall.insert(attempt.callerPhoneId);
 
         // An attempt journaled but never confirmed by the carrier may or may not
-        // have been dialed: only the carrier can say, so it is never redialed here.
+        // have been dialed. Only the carrier's records tell, so it is reconciled, never redialed.
         if (attempt.state == AttemptState::Dialing) {
             if (Result<void> marked = m_journal.setAttemptState(attempt.attemptId,
                                                                 AttemptState::Reconciling);

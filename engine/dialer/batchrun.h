@@ -61,7 +61,8 @@ public:
     // Sets the status with a reason, for the Engine's own decisions (completed, paused after an error).
     void setStatus(BatchStatus status, const QString &reason);
 
-    // The next instant this run has something to do, when it knows one.
+    // Returns the next instant this run has something to do, or nullopt when
+    // only a carrier event can wake it.
     std::optional<qint64> nextWakeMs(qint64 nowMs) const;
 
     BatchProgress progress(qint64 nowMs) const;

@@ -38,7 +38,7 @@ struct StartRequest
     QString sessionId;
 };
 
-// The answer to a command. errorCode is empty on success; otherwise one of
+// The result of a command. errorCode is empty on success; otherwise one of
 // invalid_argument, not_found, forbidden, conflict, unprocessable, store_failed.
 struct CommandResult
 {
