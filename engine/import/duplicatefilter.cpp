@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
+#include <QVarLengthArray>
 
 namespace Dialdeck {
 
@@ -70,14 +71,15 @@ std::variant<CallRecord, RejectedRow> DuplicateFilter::resolve(ContactCandidate 
 
     const PhoneCandidate &dialed = candidate.phones[chosen];
     const quint64 dialedKey = numberKey(dialed.phone.e164);
+    // A contact has a handful of numbers at most, so a list beats a hash set here.
     QJsonArray alternates;
-    QSet<quint64> listed{dialedKey};
+    QVarLengthArray<quint64, 8> listed{dialedKey};
     for (qsizetype i = chosen + 1; i < candidate.phones.size(); ++i) {
         const NormalisedPhone &phone = candidate.phones[i].phone;
         const quint64 key = numberKey(phone.e164);
         if (listed.contains(key) || m_doNotCall.contains(key))
             continue;
-        listed.insert(key);
+        listed.append(key);
         alternates.append(phone.e164);
     }
     m_seen.insert(dialedKey, candidate.line);

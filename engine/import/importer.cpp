@@ -1,5 +1,6 @@
 #include "importer.h"
 
+#include "callwriter.h"
 #include "core/ids.h"
 #include "core/logging.h"
 #include "duplicatefilter.h"
@@ -12,7 +13,6 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QSqlQuery>
 
 namespace Dialdeck {
@@ -42,51 +42,6 @@ Result<QHash<QString, int>> loadExistingNumbers(QSqlDatabase db, const QString &
         numbers.insert(query.value(0).toString(), query.value(1).toInt());
     return numbers;
 }
-
-// The Qt SQLite driver binds a null QString as NULL; text columns that are
-// NOT NULL get an empty string instead.
-QString notNull(const QString &text)
-{
-    return text.isNull() ? QString(u""_s) : text;
-}
-
-// Inserts calls with one prepared statement, so SQLite compiles it once.
-class CallWriter
-{
-public:
-    explicit CallWriter(QSqlDatabase db) : m_query(db) {}
-
-    Result<void> prepare()
-    {
-        if (m_query.prepare(u"INSERT INTO calls (batch_id, line, name, phone_raw, e164, region, "
-                            "time_zones, tz_source, status, attempt_count, next_due_at, "
-                            "skip_reason, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, '', ?)"_s)) {
-            return {};
-        }
-        return storeError(tr("Preparing the insertion of calls"), m_query.lastError());
-    }
-
-    Result<void> insert(const CallRecord &call)
-    {
-        m_query.bindValue(0, call.batchId);
-        m_query.bindValue(1, call.line);
-        m_query.bindValue(2, notNull(call.name));
-        m_query.bindValue(3, notNull(call.phoneRaw));
-        m_query.bindValue(4, call.e164);
-        m_query.bindValue(5, notNull(call.region));
-        m_query.bindValue(6, joinTimeZones(call.timeZones));
-        m_query.bindValue(7, toString(call.timeZoneSource));
-        m_query.bindValue(8, toString(CallStatus::Pending));
-        m_query.bindValue(9, QString::fromUtf8(QJsonDocument(call.extra).toJson(QJsonDocument::Compact)));
-        if (m_query.exec())
-            return {};
-        return storeError(tr("Saving the call of line %1 of batch %2").arg(call.line).arg(call.batchId),
-                          m_query.lastError());
-    }
-
-private:
-    QSqlQuery m_query;
-};
 
 void addRejection(ImportSummary &summary, RejectedRow &&row)
 {
@@ -142,7 +97,7 @@ Result<void> storeBatch(QSqlDatabase db, ImportPipeline &pipeline, const Batch &
         return inserted;
 
     CallWriter writer(db);
-    if (Result<void> prepared = writer.prepare(); !prepared)
+    if (Result<void> prepared = writer.prepare(batch.id); !prepared)
         return prepared;
 
     std::optional<Error> failure;
@@ -155,8 +110,7 @@ Result<void> storeBatch(QSqlDatabase db, ImportPipeline &pipeline, const Batch &
                 continue;
             }
 
-            CallRecord &call = std::get<CallRecord>(outcome);
-            call.batchId = batch.id;
+            const CallRecord &call = std::get<CallRecord>(outcome);
             if (Result<void> stored = writer.insert(call); !stored) {
                 failure = stored.error();
                 return false;

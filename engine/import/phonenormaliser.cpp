@@ -6,6 +6,10 @@
 
 #include <phonenumbers/phonenumberutil.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 namespace Dialdeck {
 
 using namespace Qt::StringLiterals;
@@ -25,30 +29,82 @@ Error rejection(RejectionReason reason, const QString &message)
 }
 
 // Reduces a value made only of digits and the usual separators to "+digits" or
-// "digits". libphonenumber ignores those separators anyway, and parses the
-// short form about a third faster. Values with letters or other signs are
-// returned unchanged so that libphonenumber judges them itself.
-QString compactDigits(const QString &value)
+// "digits", with every Unicode decimal digit as its ASCII digit. libphonenumber
+// ignores those separators anyway, and parses the short form about a third
+// faster. Values with letters or other signs are returned unchanged so that
+// libphonenumber judges them itself.
+std::string compactDigits(const QString &value)
 {
-    QString compact;
-    compact.reserve(value.size());
+    std::string compact;
+    compact.reserve(std::size_t(value.size()));
     for (QChar c : value) {
         if (c.isDigit()) {
-            compact.append(QChar(u'0' + c.digitValue()));
-        } else if (c == u'+' && compact.isEmpty()) {
-            compact.append(c);
+            compact.push_back(char('0' + c.digitValue()));
+        } else if (c == u'+' && compact.empty()) {
+            compact.push_back('+');
         } else if (c != u' ' && c != u'-' && c != u'.' && c != u'(' && c != u')' && c != u'/') {
-            return value;
+            return value.toStdString();
         }
     }
     return compact;
 }
 
+// Region codes are two ASCII letters, so no UTF-8 encoder is needed.
+std::string asciiRegion(const QString &region)
+{
+    std::string code;
+    code.reserve(std::size_t(region.size()));
+    for (QChar c : region)
+        code.push_back(char(c.unicode() < 0x80 ? c.unicode() : u'?'));
+    return code;
+}
+
+struct MainRegion
+{
+    std::string code;
+    QString text;
+};
+
+// Country calling codes have at most three digits.
+constexpr int callingCodeLimit = 1000;
+
+// The main region of every country calling code, indexed by the code, as
+// GetRegionCodeForCountryCode() returns it. That call copies a list of region
+// strings each time, which cost about a tenth of a number's normalisation.
+const std::vector<MainRegion> &mainRegions()
+{
+    static const std::vector<MainRegion> regions = [] {
+        const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
+        std::set<int> codes;
+        util.GetSupportedCallingCodes(&codes);
+
+        std::vector<MainRegion> table(callingCodeLimit);
+        for (int code : codes) {
+            if (code <= 0 || code >= callingCodeLimit)
+                continue;
+            std::string region;
+            util.GetRegionCodeForCountryCode(code, &region);
+            table[std::size_t(code)] = MainRegion{region, QString::fromStdString(region)};
+        }
+        return table;
+    }();
+    return regions;
+}
+
+MainRegion mainRegionOf(const PhoneNumberUtil &util, const PhoneNumber &number)
+{
+    const int code = number.country_code();
+    if (code > 0 && code < callingCodeLimit && !mainRegions()[std::size_t(code)].code.empty())
+        return mainRegions()[std::size_t(code)];
+
+    std::string region;
+    util.GetRegionCodeForCountryCode(code, &region);
+    return MainRegion{region, QString::fromStdString(region)};
+}
+
 QString regionOf(const PhoneNumberUtil &util, const PhoneNumber &number)
 {
-    std::string region;
-    util.GetRegionCodeForCountryCode(number.country_code(), &region);
-    return QString::fromStdString(region);
+    return mainRegionOf(util, number).text;
 }
 
 // Returns the region the number is valid in, or an empty string when it is
@@ -58,14 +114,13 @@ QString regionOf(const PhoneNumberUtil &util, const PhoneNumber &number)
 // there, so one full pattern check is saved.
 QString validRegion(const PhoneNumberUtil &util, const PhoneNumber &number)
 {
-    std::string mainRegion;
-    util.GetRegionCodeForCountryCode(number.country_code(), &mainRegion);
-    if (util.IsValidNumberForRegion(number, mainRegion))
-        return QString::fromStdString(mainRegion);
+    const MainRegion main = mainRegionOf(util, number);
+    if (util.IsValidNumberForRegion(number, main.code))
+        return main.text;
 
     std::string region;
     util.GetRegionCodeForNumber(number, &region);
-    if (region == mainRegion || !util.IsValidNumberForRegion(number, region))
+    if (region == main.code || !util.IsValidNumberForRegion(number, region))
         return {};
     return QString::fromStdString(region);
 }
@@ -131,8 +186,9 @@ Error invalidNumberError(const PhoneNumberUtil &util, const PhoneNumber &number,
 
 PhoneNormaliser::PhoneNormaliser()
 {
-    // Loads libphonenumber's metadata now rather than in the first worker thread.
-    PhoneNumberUtil::GetInstance();
+    // Loads libphonenumber's metadata and the region table now rather than in
+    // the first worker thread.
+    mainRegions();
 }
 
 bool PhoneNormaliser::isSupportedRegion(const QString &region)
@@ -144,6 +200,13 @@ bool PhoneNormaliser::isSupportedRegion(const QString &region)
 
 QString PhoneNormaliser::cleanSpaces(QStringView raw)
 {
+    // Most values are printable ASCII, where only the trimming applies.
+    const bool printableAscii = std::all_of(raw.begin(), raw.end(), [](QChar c) {
+        return c.unicode() >= u' ' && c.unicode() < 0x7f;
+    });
+    if (printableAscii)
+        return raw.trimmed().toString();
+
     QString cleaned;
     cleaned.reserve(raw.size());
     for (QChar c : raw) {
@@ -247,8 +310,8 @@ Result<NormalisedPhone> PhoneNormaliser::normalise(QStringView raw, const QStrin
 
     const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
     PhoneNumber number;
-    const PhoneNumberUtil::ErrorType error = util.Parse(compactDigits(value).toStdString(),
-                                                        region.toStdString(), &number);
+    const PhoneNumberUtil::ErrorType error = util.Parse(compactDigits(value), asciiRegion(region),
+                                                        &number);
     if (error != PhoneNumberUtil::NO_PARSING_ERROR)
         return parsingError(error, display, region);
 
