@@ -121,13 +121,13 @@ CallWriter::~CallWriter()
     sqlite3_finalize(m_statement);
 }
 
-Error CallWriter::failure(const QString &what) const
+Error CallWriter::failure(const QString &operation) const
 {
     const QString detail = m_handle ? QString::fromUtf8(sqlite3_errmsg(m_handle))
                                     : tr("the connection is not a SQLite connection");
-    qCWarning(lcImport).noquote() << what << "failed:" << detail;
-    return Error{u"store_failed"_s,
-                 QCoreApplication::translate("Dialdeck::Store", "%1 failed: %2.").arg(what, detail)};
+    qCWarning(lcImport).noquote() << operation << "failed:" << detail;
+    return Error{u"store_failed"_s, QCoreApplication::translate("Dialdeck::Store", "%1 failed: %2.")
+                                        .arg(operation, detail)};
 }
 
 Result<void> CallWriter::prepare(const QString &batchId)

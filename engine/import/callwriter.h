@@ -32,25 +32,25 @@ public:
     // connection is not a SQLite connection or the statement does not compile.
     Result<void> prepare(const QString &batchId);
 
-    // Inserts `call` as a pending call of the prepared batch; call.batchId is
-    // not read. The extra JSON is written exactly as
+    // Inserts `call` as a pending call of the prepared batch, whatever
+    // call.batchId contains. The extra JSON is written exactly as
     // QJsonDocument::toJson(QJsonDocument::Compact) writes it.
     Result<void> insert(const CallRecord &call);
 
-    // Appends the compact JSON text of `object` to `out`: a direct encoding for
-    // objects whose values are all strings without characters that JSON
-    // escapes, QJsonDocument for everything else.
+    // Appends the compact JSON text of `object` to `out`. Objects whose values
+    // are all strings without characters that JSON escapes are encoded
+    // directly, everything else through QJsonDocument.
     static void appendJson(std::string &out, const QJsonObject &object);
 
 private:
-    Error failure(const QString &what) const;
+    Error failure(const QString &operation) const;
 
     QSqlDatabase m_db;
     sqlite3 *m_handle = nullptr;
     sqlite3_stmt *m_statement = nullptr;
     QString m_batchId;
-    // UTF-8 texts bound with SQLITE_STATIC: they must live until the step.
-    // Kept as members so that their capacity is reused from row to row.
+    // UTF-8 texts bound with SQLITE_STATIC, which must live until the step.
+    // They are members so that their capacity is reused from row to row.
     std::string m_batchIdText;
     std::string m_statusText;
     std::string m_name;

@@ -70,7 +70,7 @@ constexpr int callingCodeLimit = 1000;
 
 // The main region of every country calling code, indexed by the code, as
 // GetRegionCodeForCountryCode() returns it. That call copies a list of region
-// strings each time, which cost about a tenth of a number's normalisation.
+// strings each time, about 7 % of the instructions of a normalisation (callgrind).
 const std::vector<MainRegion> &mainRegions()
 {
     static const std::vector<MainRegion> regions = [] {
