@@ -105,6 +105,8 @@ private Q_SLOTS:
     void zoneFromDefaultWhenNoPrefix();
     void invalidZoneColumnWarns();
     void extensionKeptInExtra();
+    void pageCacheSizeRestored_data();
+    void pageCacheSizeRestored();
     void doNotCallNumbersRejected();
     void mappingOverridesDetection();
     void mappingToMissingColumnFails();
@@ -378,6 +380,33 @@ void TestImporter::extensionKeptInExtra()
     QCOMPARE(calls[0].e164, u"+14155550199"_s);
     QCOMPARE(calls[0].extra.value(u"extension").toString(), u"12"_s);
     QCOMPARE(calls[0].extra.value(u"department").toString(), u"Sales"_s);
+}
+
+void TestImporter::pageCacheSizeRestored_data()
+{
+    QTest::addColumn<bool>("cancel");
+
+    QTest::newRow("imported") << false;
+    QTest::newRow("cancelled and rolled back") << true;
+}
+
+// Run enlarges SQLite's page cache for the import only. The connection keeps
+// its own setting afterwards, whether the import was stored or rolled back.
+void TestImporter::pageCacheSizeRestored()
+{
+    QFETCH(bool, cancel);
+
+    QSqlDatabase db = m_connection->database();
+    QSqlQuery query(db);
+    QVERIFY(query.exec(u"PRAGMA cache_size = -4321"_s));
+    const QString path = writeFile(u"cache.csv"_s, "name,phone\nAnn,+1 415 555 0199\n");
+    const Result<ImportSummary> summary = Importer::run(db, optionsFor(path),
+                                                        [cancel](qint64) { return !cancel; });
+    QCOMPARE(summary.ok(), !cancel);
+
+    QVERIFY(query.exec(u"PRAGMA cache_size"_s));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toLongLong(), -4321);
 }
 
 void TestImporter::doNotCallNumbersRejected()
