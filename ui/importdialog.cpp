@@ -201,9 +201,11 @@ QWidget *ImportDialog::createMappingGroup()
         combo->setEnabled(false);
         m_mappingCombos.insert(key, combo);
         form->addRow(label, combo);
-        connect(combo, &QComboBox::currentIndexChanged, this, [this] {
-            if (!m_filling)
-                schedulePreview();
+        connect(combo, &QComboBox::currentIndexChanged, this, [this, key] {
+            if (m_filling)
+                return;
+            m_chosenFields.insert(key);
+            schedulePreview();
         });
     }
     return group;
@@ -249,6 +251,7 @@ void ImportDialog::setFilePath(const QString &path)
     for (QComboBox *combo : std::as_const(m_mappingCombos))
         combo->clear();
     m_filling = false;
+    m_chosenFields.clear();
     m_preview.reset();
     runPreview();
 }
@@ -263,10 +266,11 @@ ImportOptions ImportDialog::options() const
     options.config.defaultRegion = m_region->text().trimmed().toUpper();
     options.config.defaultTimeZone = m_timeZone->currentText().trimmed().toUtf8();
 
-    for (auto it = m_mappingCombos.cbegin(); it != m_mappingCombos.cend(); ++it) {
-        const QString header = it.value()->currentData().toString();
-        if (it.value()->currentIndex() > 0 && !header.isEmpty())
-            options.mapping.insert(it.key(), header);
+    for (const QString &field : m_chosenFields) {
+        const QComboBox *combo = m_mappingCombos.value(field);
+        const QString header = combo->currentData().toString();
+        if (combo->currentIndex() > 0 && !header.isEmpty())
+            options.mapping.insert(field, header);
     }
     return options;
 }

@@ -7,6 +7,7 @@
 #include <QDialog>
 #include <QFutureWatcher>
 #include <QHash>
+#include <QSet>
 
 #include <atomic>
 #include <memory>
@@ -105,6 +106,8 @@ private:
     QComboBox *m_timeZone = nullptr;
     // Field name (see toString(ContactField)) -> its column combo.
     QHash<QString, QComboBox *> m_mappingCombos;
+    // Fields whose column the operator chose; the others keep the importer's detection.
+    QSet<QString> m_chosenFields;
     QLabel *m_summary = nullptr;
     QTableWidget *m_rowsTable = nullptr;
     QTableWidget *m_rejectedTable = nullptr;

@@ -36,6 +36,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
+#include <QUuid>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -103,6 +104,8 @@ MainWindow::~MainWindow()
 {
     // The engine thread shuts the engine down and joins before the store connection closes.
     m_engineThread.reset();
+    // The rotation panel holds a handle of the UI connection; release it before the connection closes.
+    m_rotationPanel->setDatabase(QSqlDatabase());
 }
 
 Engine *MainWindow::engine() const
@@ -736,7 +739,7 @@ void MainWindow::startCalling()
     request.batchId = m_batch->id;
     request.userId = m_operator.id;
     request.phoneIds = m_rotationPanel->selectedPhoneIds();
-    request.sessionId = Ids::generate();
+    request.sessionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     logMessage(QtInfoMsg, tr("Starting batch \"%1\".").arg(m_batch->name));
     sendCommand(tr("Start Calling"), engine()->requestStart(request));
 }

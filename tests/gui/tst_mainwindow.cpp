@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSqlQuery>
@@ -231,8 +232,10 @@ void TestMainWindow::importPreviewListsRejectedRows()
 
     QString batchId;
     connect(dialog, &ImportDialog::imported, this, [&batchId](const QString &id) { batchId = id; });
+    // The dialog deletes itself once the import is stored.
+    QPointer<QLabel> summary = dialog->findChild<QLabel *>(u"importSummaryLabel"_s);
     QTest::mouseClick(dialog->findChild<QPushButton *>(u"importButton"_s), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(!batchId.isEmpty(), 20000);
+    QTRY_VERIFY2_WITH_TIMEOUT(!batchId.isEmpty(), qPrintable(summary ? summary->text() : QString()), 20000);
     QTRY_COMPARE(window->batchList()->model()->rowCount(), 1);
     QCOMPARE(queryCount(m_storePath, u"SELECT COUNT(*) FROM calls WHERE batch_id = ?"_s, batchId),
              preview.acceptedRows);

@@ -143,6 +143,17 @@ void CallLogModel::reloadCachedPages()
     }
 }
 
+void CallLogModel::reloadCachedRows(int first, int last)
+{
+    if (first < 0 || last < first)
+        return;
+
+    for (int page = pageOf(first); page <= pageOf(last); ++page) {
+        if (m_pages.contains(page) && !m_requested.contains(page))
+            requestPage(page);
+    }
+}
+
 std::optional<qint64> CallLogModel::callIdAt(int row) const
 {
     const CallLogRow *callRow = rowAt(row);
@@ -367,7 +378,7 @@ void CallLogModel::onFailed(quint64 generation, const QString &message)
     if (generation != m_generation)
         return;
 
-    // Pages that failed may be requested again when the view next asks for them.
+    // Pages that failed are requested again the next time the view reads them.
     m_requested.clear();
     qCWarning(lcUi) << "Call log:" << message;
     Q_EMIT loadFailed(message);

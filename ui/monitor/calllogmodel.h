@@ -15,7 +15,7 @@ namespace Dialdeck {
 
 // The calls of one batch as a table, for batches of a million calls and
 // more. Rows are read in pages of CallLogReader::PageSize on a reader thread
-// with its own read-only store connection; data() on a row whose page is not
+// with its own read-only store connection. data() on a row whose page is not
 // loaded yet returns a placeholder and requests the page, and dataChanged()
 // follows when it arrives. At most MaxCachedPages pages stay in memory, the
 // least recently used are dropped first.
@@ -68,9 +68,11 @@ public:
 
     // Counts the matching calls again and drops every cached page.
     void refresh();
-    // Reads the cached pages again to show status changes; rows keep their
+    // Reads the cached pages again to show status changes. Rows keep their
     // old text until the new page arrives, so nothing blinks.
     void reloadCachedPages();
+    // Reads the cached pages that hold rows first..last again, as above.
+    void reloadCachedRows(int first, int last);
 
     std::optional<qint64> callIdAt(int row) const;
     bool isRowLoaded(int row) const;

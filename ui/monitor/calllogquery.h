@@ -9,7 +9,7 @@
 
 namespace Dialdeck {
 
-// What the call log shows: the calls of one batch that pass every set filter.
+// Filter of the call log: a call of the batch is shown when it passes every filter that is set.
 struct CallLogFilter
 {
     std::optional<CallStatus> status;
@@ -39,8 +39,8 @@ struct CallLogQuery
     QString whereSql() const;
     QVariantList bindValues() const;
     // "ORDER BY <column>, c.id", ending with the id so the order is total.
-    // SQLite sorts in a temporary B-tree unless an index delivers the order;
-    // which one it picks depends on the filter, so no sort column is
+    // SQLite sorts in a temporary B-tree unless an index delivers the order.
+    // Its choice of index depends on the filter, so no sort column is
     // promised to be fast. The sort runs once per refresh, on the reader thread.
     QString orderBySql() const;
 };

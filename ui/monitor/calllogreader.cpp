@@ -94,13 +94,13 @@ void CallLogReader::prepare(quint64 generation, const CallLogQuery &query)
     QSqlQuery count(m_connection->database());
     count.prepare(u"SELECT COUNT(*) FROM calls c "_s + query.whereSql());
     bindAll(count, query.bindValues());
-    const QString what = tr("Counting the calls of batch %1").arg(query.batchId);
-    if (Result<void> executed = execQuery(count, what); !executed) {
+    const QString countOperation = tr("Counting the calls of batch %1").arg(query.batchId);
+    if (Result<void> executed = execQuery(count, countOperation); !executed) {
         Q_EMIT failed(generation, executed.error().message);
         return;
     }
     if (!count.next()) {
-        Q_EMIT failed(generation, storeError(what, count.lastError()).message);
+        Q_EMIT failed(generation, storeError(countOperation, count.lastError()).message);
         return;
     }
     Q_EMIT counted(generation, count.value(0).toLongLong());

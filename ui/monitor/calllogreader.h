@@ -32,12 +32,12 @@ struct CallLogRow
 
 // Reads the call log from the store on the call log's own thread, through
 // its own read-only connection. Every request carries the generation of the
-// model state it was made for; requests for an older generation than the
+// model state it was made for. Requests for an older generation than the
 // newest one announced are skipped, so a fast typist does not queue work.
 //
 // Between refreshes the reader keeps the ordered call ids of the current
-// query (8 bytes a call, 8 MB for a million calls), so a page at any scroll
-// position is one lookup of 256 ids in the primary key, not an OFFSET scan.
+// query, 8 bytes a call or 8 MB for a million calls. A page at any scroll
+// position is then one lookup of 256 ids in the primary key, not an OFFSET scan.
 class CallLogReader final : public QObject
 {
     Q_OBJECT

@@ -81,7 +81,7 @@ CallLogView::CallLogView(QWidget *parent) : QWidget(parent)
 
     m_reloadTimer = new QTimer(this);
     m_reloadTimer->setInterval(DefaultReloadIntervalMs);
-    connect(m_reloadTimer, &QTimer::timeout, m_model, &CallLogModel::reloadCachedPages);
+    connect(m_reloadTimer, &QTimer::timeout, this, &CallLogView::reloadVisibleRows);
 
     connect(m_table, &QAbstractItemView::activated, this, &CallLogView::openAttemptHistory);
     connect(m_model, &CallLogModel::filterChoicesChanged, this, &CallLogView::updateFilterChoices);
@@ -211,6 +211,17 @@ void CallLogView::hideEvent(QHideEvent *event)
 {
     QWidget::hideEvent(event);
     m_reloadTimer->stop();
+}
+
+void CallLogView::reloadVisibleRows()
+{
+    const int first = m_table->rowAt(0);
+    if (first < 0)
+        return;
+
+    // rowAt() returns -1 below the last row, when the table is not full.
+    const int bottom = m_table->rowAt(m_table->viewport()->height() - 1);
+    m_model->reloadCachedRows(first, bottom < 0 ? m_model->rowCount() - 1 : bottom);
 }
 
 void CallLogView::applyFilter()

@@ -32,8 +32,8 @@ public:
     // Counts and reads the calls again, e.g. after the batch finished.
     void refresh();
 
-    // Wall-clock interval at which loaded rows are read again while the view
-    // is visible; 0 turns it off.
+    // Wall-clock interval at which the rows on screen are read again while
+    // the view is visible; 0 turns it off.
     void setReloadIntervalMs(int intervalMs);
 
     CallLogModel *model() const { return m_model; }
@@ -51,6 +51,7 @@ protected:
 private:
     QWidget *createFilterBar();
     void applyFilter();
+    void reloadVisibleRows();
     void updateFilterChoices(const QStringList &callerNumbers, const QStringList &timeZones);
     void updateStatusLine();
     void openAttemptHistory(const QModelIndex &index);

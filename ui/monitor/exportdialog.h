@@ -20,7 +20,7 @@ class QRadioButton;
 
 namespace Dialdeck {
 
-// How an export ended: rows written, cancelled by the operator, or failed.
+// Result of one export: the rows written, a cancel by the operator, or an error.
 struct ExportOutcome
 {
     qint64 rows = 0;
@@ -31,8 +31,8 @@ struct ExportOutcome
 };
 
 // Exports the calls or attempts report of a batch as CSV. The report is
-// written on a worker thread with its own read-only store connection; the
-// dialog shows progress, and Cancel stops the writer, which leaves any
+// written on a worker thread with its own read-only store connection, while
+// the dialog shows progress. Cancel stops the writer, which leaves any
 // existing file at the output path untouched.
 class ExportDialog final : public QDialog
 {
@@ -43,7 +43,7 @@ public:
     using FileDone = std::function<void(const QString &path)>;
     // Asks for the output file, starting from `suggestedPath`. The default
     // opens a window-modal native save dialog with open(), so the console
-    // never runs a nested event loop; tests answer at once.
+    // never runs a nested event loop. Tests call `done` at once.
     using FileChooser =
         std::function<void(QWidget *parent, const QString &suggestedPath, FileDone done)>;
     // Opens the finished file; the default is QDesktopServices::openUrl.
