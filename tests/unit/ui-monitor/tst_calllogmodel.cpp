@@ -121,7 +121,7 @@ void TestCallLogModel::modelTesterOnLargeBatch()
     QCOMPARE(model.rowCount(), CallCount);
     QCOMPARE(model.columnCount(), int(CallLogModel::ColumnCount));
 
-    // Rows at the start, the middle and the end, as a view scrolled there asks.
+    // Rows at the start, the middle and the end, as a view scrolled there requests them.
     for (int row : {0, PageSize - 1, PageSize, CallCount / 2, CallCount - 1}) {
         QVERIFY2(loadRow(model, row), qPrintable(u"row %1 did not load"_s.arg(row)));
         QVERIFY(model.callIdAt(row).has_value());
@@ -296,8 +296,15 @@ void TestCallLogModel::reloadShowsStatusChange()
                               u"In progress"_s, ReadyTimeoutMs);
     QVERIFY(!changed.isEmpty());
 
+    // Reloading a row range reads only the pages of those rows.
     QCOMPARE(scalar(u"UPDATE calls SET status = 'completed' WHERE id = ? RETURNING id"_s, {callId}),
              callId);
+    QSignalSpy loaded(&model, &CallLogModel::pageLoaded);
+    model.reloadCachedRows(0, 3);
+    QTRY_COMPARE_WITH_TIMEOUT(model.data(model.index(1, CallLogModel::StatusColumn)).toString(),
+                              u"Completed"_s, ReadyTimeoutMs);
+    QCOMPARE(loaded.size(), 1);
+    QCOMPARE(loaded.constFirst().at(0).toInt(), 0);
 }
 
 void TestCallLogModel::filterChoicesListNumbersAndZones()
