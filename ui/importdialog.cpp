@@ -447,7 +447,7 @@ void ImportDialog::onImportFinished()
 
 void ImportDialog::reject()
 {
-    // Cancel asks a running import to stop; the dialog closes when it has rolled back.
+    // Cancel requests a running import to stop, and the dialog closes once it has rolled back.
     if (isImportRunning()) {
         m_importProgress->cancelled = true;
         m_summary->setText(tr("Cancelling the import…"));

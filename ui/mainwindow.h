@@ -35,9 +35,9 @@ class RotationPanel;
 
 // The operator console: the batch list, the setup, caller-number, dashboard
 // and call-log views of the selected batch, the calling actions and the log
-// pane. The window owns the engine's thread and a short-query store
-// connection of its own; imports, copies, list refreshes and exports run on
-// worker threads, so the UI thread never waits on the store or the engine.
+// pane. The window owns the engine's thread and a store connection for short
+// queries. Imports, copies, list refreshes and exports run on worker threads,
+// so the UI thread never waits on the engine or a long query.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -46,7 +46,7 @@ public:
     explicit MainWindow(const ConsoleOptions &options, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // The dialog seams; tests replace them to answer at once.
+    // The dialog seams; tests replace them so dialogs return at once.
     DialogSeams &dialogSeams() { return m_seams; }
     void setExportFileChooser(ExportDialog::FileChooser chooser) { m_exportChooser = std::move(chooser); }
 
