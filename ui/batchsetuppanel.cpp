@@ -103,7 +103,7 @@ QWidget *BatchSetupPanel::createWindowGroup()
     times->addWidget(new QLabel(tr("to")));
     times->addWidget(m_windowEnd);
     times->addStretch();
-    form->addRow(tr("&Hours (callee's local time):"), times);
+    form->addRow(tr("Hours (callee's local time):"), times);
     form->addRow(addProblemLabel(u"window"_s));
 
     auto *days = new QHBoxLayout;
