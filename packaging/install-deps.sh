@@ -10,7 +10,7 @@ packages=(
     # Qt 6.4
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-websockets-dev qt6-httpserver-dev libqt6charts6-dev libgl-dev
-    libqt6sql6-sqlite libqt6sql6-psql
+    libqt6sql6-sqlite libqt6sql6-psql libqt6svg6
     # Phone numbers, secrets, spreadsheets
     libphonenumber-dev libprotobuf-dev qtkeychain-qt6-dev libxlsxwriter-dev
     # Store tools used by benchmarks and tests

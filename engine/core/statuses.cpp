@@ -72,6 +72,21 @@ std::optional<CallOutcome> callOutcomeFromString(QStringView text)
     return lookUp<CallOutcome>(callOutcomeNames, text);
 }
 
+CallStatus callStatusDuring(AttemptState state)
+{
+    switch (state) {
+    case AttemptState::Ringing:
+        return CallStatus::Ringing;
+    case AttemptState::InProgress:
+        return CallStatus::InProgress;
+    case AttemptState::Dialing:
+    case AttemptState::Reconciling:
+    case AttemptState::Ended:
+        break;
+    }
+    return CallStatus::Dialing;
+}
+
 bool isFinal(CallStatus status)
 {
     switch (status) {

@@ -73,6 +73,9 @@ std::optional<CallStatus> callStatusFromString(QStringView text);
 std::optional<AttemptState> attemptStateFromString(QStringView text);
 std::optional<CallOutcome> callOutcomeFromString(QStringView text);
 
+// The call status shown while an attempt in `state` is open.
+CallStatus callStatusDuring(AttemptState state);
+
 bool isFinal(CallStatus status);
 bool isInFlight(CallStatus status);
 bool isActive(BatchStatus status);

@@ -84,9 +84,7 @@ Result<void> BatchRun::load(qint64 nowMs, const QSet<QString> &doNotCall)
         flight.sinceMs = attempt.createdAtMs;
         flight.journaledAtMs = attempt.createdAtMs;
         flight.requestUuid = attempt.requestUuid;
-        flight.status = attempt.state == AttemptState::InProgress ? CallStatus::InProgress
-                        : attempt.state == AttemptState::Ringing  ? CallStatus::Ringing
-                                                                  : CallStatus::Dialing;
+        flight.status = callStatusDuring(attempt.state);
         m_inFlight.insert(attempt.attemptId, flight);
         m_toReconcile.append(attempt.attemptId);
         phonesInCall.insert(attempt.callerPhoneId);

@@ -27,10 +27,10 @@ namespace {
 // engine's thread are never kept waiting behind a long backlog.
 constexpr int MaxDialsPerTick = 2000;
 // When the clock may skip ahead, it moves at least this much engine time per
-// idle tick, so a fast simulation applies the events of two seconds in one
+// idle tick, so a fast simulation applies the events of five seconds in one
 // transaction. Events keep their own timestamps; only the dialing decisions
 // are grouped, and pacing still averages to the configured rate.
-constexpr qint64 FastForwardQuantumMs = 2000;
+constexpr qint64 FastForwardQuantumMs = 5000;
 // Wall-clock interval between ticks when the clock runs in real (or scaled) time.
 constexpr int RealTimeTickMs = 10;
 // A batch lease lasts this long unless its engine renews it (wall clock).
@@ -49,6 +49,15 @@ CommandResult failure(const QString &batchId, const QString &code, const QString
 CommandResult failure(const QString &batchId, const Error &error)
 {
     return failure(batchId, error.code, error.message);
+}
+
+CommandResult success(const BatchRun &run)
+{
+    CommandResult result;
+    result.batchId = run.batchId();
+    result.status = run.status();
+    result.sessionId = run.batch().sessionId;
+    return result;
 }
 
 } // namespace
@@ -416,11 +425,7 @@ CommandResult Engine::pause(const QString &batchId)
     if (Result<void> saved = saveStatus(run); !saved)
         return failure(batchId, saved.error());
 
-    CommandResult result;
-    result.batchId = batchId;
-    result.status = run.status();
-    result.sessionId = run.batch().sessionId;
-    return result;
+    return success(run);
 }
 
 CommandResult Engine::resume(const QString &batchId)
@@ -445,11 +450,7 @@ CommandResult Engine::resume(const QString &batchId)
     if (!m_tickTimer.isActive())
         m_tickTimer.start(0);
 
-    CommandResult result;
-    result.batchId = batchId;
-    result.status = run.status();
-    result.sessionId = run.batch().sessionId;
-    return result;
+    return success(run);
 }
 
 CommandResult Engine::stop(const QString &batchId)
@@ -479,11 +480,7 @@ CommandResult Engine::stop(const QString &batchId)
     if (!m_tickTimer.isActive())
         m_tickTimer.start(0);
 
-    CommandResult result;
-    result.batchId = batchId;
-    result.status = run.status();
-    result.sessionId = run.batch().sessionId;
-    return result;
+    return success(run);
 }
 
 Result<void> Engine::saveStatus(BatchRun &run)

@@ -100,11 +100,9 @@ Result<BatchProgress> ProgressReader::read(QSqlDatabase db, const QString &batch
         return open.error();
     progress.inFlightCount = int(open->size());
     for (const OpenAttempt &attempt : open->mid(0, 50)) {
-        const CallStatus status = attempt.state == AttemptState::InProgress ? CallStatus::InProgress
-                                  : attempt.state == AttemptState::Ringing  ? CallStatus::Ringing
-                                                                            : CallStatus::Dialing;
         progress.inFlight.append({attempt.callId, attempt.attemptId, attempt.attemptNumber,
-                                  attempt.e164, attempt.callerE164, status, attempt.createdAtMs});
+                                  attempt.e164, attempt.callerE164,
+                                  callStatusDuring(attempt.state), attempt.createdAtMs});
     }
 
     if (Result<void> callers = readCallerNumbers(db, progress, nowMs); !callers)
