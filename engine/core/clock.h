@@ -15,8 +15,8 @@ public:
     virtual qint64 nowMs() const = 0;
     QDateTime now() const { return QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC); }
 
-    // A clock that may jump over idle time returns true; the engine then moves
-    // it straight to the next moment something is due instead of waiting.
+    // Returns true for a clock that may jump over idle time. The engine then
+    // moves it straight to the next moment something is due instead of waiting.
     virtual bool canSkipAhead() const { return false; }
     virtual void skipTo(qint64 ms) { Q_UNUSED(ms); }
 };

@@ -21,7 +21,7 @@ enum class BatchStatus
     Archived,
 };
 
-// Where one call (one contact row) stands. Completed, Busy, NoAnswer, Failed,
+// The state of one call (one contact row). Completed, Busy, NoAnswer, Failed,
 // Skipped and Cancelled are final; Busy, NoAnswer and Failed become final only
 // when the retry policy allows no further attempt.
 enum class CallStatus
@@ -40,7 +40,7 @@ enum class CallStatus
 };
 constexpr int CallStatusCount = int(CallStatus::Cancelled) + 1;
 
-// Where one attempt stands. Dialing is journaled before the carrier request;
+// The state of one attempt. Dialing is journaled before the carrier request;
 // Reconciling marks an attempt found in Dialing after a restart.
 enum class AttemptState
 {
@@ -51,7 +51,7 @@ enum class AttemptState
     Ended,
 };
 
-// How an attempt ended.
+// The outcome of an ended attempt.
 enum class CallOutcome
 {
     Answered,
