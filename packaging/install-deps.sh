@@ -9,7 +9,7 @@ packages=(
     cmake ninja-build g++ pkg-config clang-format
     # Qt 6.4
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-    qt6-websockets-dev qt6-httpserver-dev libqt6charts6-dev libgl-dev
+    qt6-websockets-dev qt6-httpserver-dev qt6-charts-dev libgl-dev
     libqt6sql6-sqlite libqt6sql6-psql libqt6svg6
     # Phone numbers, secrets, spreadsheets
     libphonenumber-dev libprotobuf-dev qtkeychain-qt6-dev libxlsxwriter-dev

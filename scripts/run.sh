@@ -27,8 +27,10 @@ store="$demo/service.sqlite"
 rm -f "$store" "$store-wal" "$store-shm"
 service=("$top/build/bin/dialdeck-service" --db "$store")
 
-batch=$("${service[@]}" import "$contacts" --name "Demo batch" --rejects "$demo/rejected-rows.csv" \
-        2>/dev/null | tee /dev/stderr | head -n 1)
+summary=$("${service[@]}" import "$contacts" --name "Demo batch" \
+          --rejects "$demo/rejected-rows.csv" 2>/dev/null)
+echo "$summary"
+batch=$(echo "$summary" | head -n 1)
 nyc=$("${service[@]}" phones add +12125550100 --label "NYC main" 2>/dev/null)
 sf=$("${service[@]}" phones add +14155550100 --label "SF main" 2>/dev/null)
 
