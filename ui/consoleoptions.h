@@ -6,7 +6,7 @@
 
 namespace Dialdeck {
 
-// How the console was started: the command line's choices, which take
+// Start-up options of the console: the command line's choices, which take
 // precedence over the saved settings.
 struct ConsoleOptions
 {

@@ -59,7 +59,7 @@ Q_SIGNALS:
     void strategyChanged(Dialdeck::RotationStrategy strategy);
     // The caller numbers were read again, e.g. after an add or edit.
     void phonesChanged();
-    // A store operation failed; the text says which and what to do.
+    // A store operation failed; the text names it and what to do.
     void errorOccurred(const QString &message);
 
 private:

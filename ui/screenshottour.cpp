@@ -16,7 +16,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Longest wait for the demo batch to finish, in ms of wall time.
+// Maximum wait for the demo batch to finish, in ms of wall time.
 constexpr int CompletionTimeoutMs = 120000;
 
 } // namespace

@@ -9,7 +9,7 @@
 
 namespace Dialdeck {
 
-// One dial the engine asks the carrier to place. The attempt id travels with
+// One dial the engine requests from the carrier. The attempt id travels with
 // every event of the call, as it travels in Plivo's callback URLs.
 struct DialRequest
 {
@@ -88,15 +88,15 @@ public:
     virtual void hangUp(const QString &callUuid) = 0;
 
     // Asks what became of an attempt found in `dialing` after a restart. The
-    // carrier answers with the attempt's events (and their times) when it knows
-    // the call, or with attemptUnknown() when it never placed it.
+    // carrier replies with the attempt's events (and their times) when it has a
+    // record of the call, or with attemptUnknown() when it never placed it.
     virtual void reconcile(const DialRequest &request, const QString &requestUuid) = 0;
 
     // Carriers driven by the engine's clock (the simulated one) deliver the
     // events due up to nowMs here; real carriers ignore it.
     virtual void advanceTo(qint64 nowMs) { Q_UNUSED(nowMs); }
 
-    // The instant of the next event the carrier will deliver, when it knows.
+    // Returns the instant of the next event the carrier will deliver, if known.
     virtual std::optional<qint64> nextEventMs() const { return std::nullopt; }
 
 Q_SIGNALS:

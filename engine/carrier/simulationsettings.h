@@ -6,7 +6,7 @@
 
 namespace Dialdeck {
 
-// How the simulated carrier behaves. Weights are relative; they need not sum to 1.
+// Behaviour of the simulated carrier. Weights are relative, so they need not sum to 1.
 struct SimulationSettings
 {
     quint64 seed = 1;

@@ -49,7 +49,7 @@ struct Batch
     QString sourceFile;
 };
 
-// How the time zones of a call were found.
+// The source of a call's time zones.
 enum class TimeZoneSource
 {
     Column,
@@ -60,7 +60,7 @@ enum class TimeZoneSource
 QString toString(TimeZoneSource source);
 std::optional<TimeZoneSource> timeZoneSourceFromString(QStringView text);
 
-// One contact row of a batch: the number to call and where the dialer stands with it.
+// One contact row of a batch: the number to call and the dialer's progress on it.
 struct CallRecord
 {
     qint64 id = 0;

@@ -6,8 +6,8 @@
 
 namespace Dialdeck {
 
-// How an Engine is set up: where its store is, which carrier it dials
-// through and which clock it runs on.
+// Settings of an Engine: its store, the carrier it dials through and the
+// clock it runs on.
 struct EngineSettings
 {
     QString storePath;

@@ -12,7 +12,7 @@ enum class ReportKind
     Attempts,
 };
 
-// What to export and where to.
+// The batch, report kind and output file of one export.
 struct ReportOptions
 {
     QString batchId;

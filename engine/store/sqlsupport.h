@@ -9,7 +9,7 @@
 namespace Dialdeck {
 
 // An Error for a failed store operation: `what` names the operation
-// ("Saving batch 64f…"), the driver's text says why.
+// ("Saving batch 64f…"), and the driver's text gives the cause.
 Error storeError(const QString &what, const QSqlError &error);
 
 // Executes a prepared query, or returns storeError(what, …).
