@@ -8,10 +8,9 @@
 
 #include <algorithm>
 
-// The V2 and V3 message layouts follow Plivo's signature-validation docs and
-// the validators in Plivo's SDKs (plivo-python plivo/utils/signature_v3.py,
-// plivo-go utils.go); tests/unit/carrier/tst_plivosignature.cpp checks them
-// against the test vectors published in those SDKs' test suites.
+// The V3 message layout follows the validator in Plivo's Python SDK
+// (plivo-python plivo/utils/signature_v3.py). tst_plivosignature checks it
+// against the test vectors published in Plivo's SDK test suites.
 
 namespace Dialdeck {
 

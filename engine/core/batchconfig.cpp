@@ -140,6 +140,7 @@ QList<ConfigProblem> BatchConfig::validate() const
     checkRetry(problems, u"retry.noAnswer"_s, retryNoAnswer);
     checkRetry(problems, u"retry.failed"_s, retryFailed);
     checkRetry(problems, u"retry.machine"_s, retryMachine);
+    problems.append(answer.validate());
     return problems;
 }
 
@@ -173,6 +174,7 @@ QJsonObject BatchConfig::toJson() const
                      {u"machine"_s, retryToJson(retryMachine)}}},
         {u"ringTimeoutSeconds"_s, ringTimeoutSeconds},
         {u"timeLimitSeconds"_s, timeLimitSeconds},
+        {u"answer"_s, answer.toJson()},
     };
 }
 
@@ -232,6 +234,18 @@ Result<BatchConfig> BatchConfig::fromJson(const QJsonObject &json)
     config.retryMachine = retryFromJson(retry.value(u"machine"), config.retryMachine);
     config.ringTimeoutSeconds = json.value(u"ringTimeoutSeconds").toInt(config.ringTimeoutSeconds);
     config.timeLimitSeconds = json.value(u"timeLimitSeconds").toInt(config.timeLimitSeconds);
+
+    if (json.contains(u"answer")) {
+        if (!json.value(u"answer").isObject()) {
+            return Error{u"invalid_answer"_s,
+                         QObject::tr("The answer setting must be a JSON object such as "
+                                     "{\"kind\": \"speak\", \"text\": \"Hello\"}.")};
+        }
+        Result<AnswerAction> answer = AnswerAction::fromJson(json.value(u"answer").toObject());
+        if (!answer)
+            return answer.error();
+        config.answer = *answer;
+    }
     return config;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "answeraction.h"
+#include "configproblem.h"
 #include "result.h"
 #include "statuses.h"
 
@@ -30,13 +32,6 @@ struct RetryRule
     friend bool operator==(const RetryRule &, const RetryRule &) = default;
 };
 
-// One invalid setting: the JSON field it belongs to and a sentence for the operator.
-struct ConfigProblem
-{
-    QString field;
-    QString message;
-};
-
 // Everything that decides when and how a batch dials. Times of day are local
 // to each callee's time zone; the window is [windowStart, windowEnd) within one day.
 struct BatchConfig
@@ -57,6 +52,8 @@ struct BatchConfig
     RetryRule retryMachine{1, 0};
     int ringTimeoutSeconds = 30;
     int timeLimitSeconds = 3600;
+    // What the callee hears when the call is answered.
+    AnswerAction answer;
 
     bool isDayAllowed(Qt::DayOfWeek day) const { return allowedDays & (1u << (int(day) - 1)); }
     void setDayAllowed(Qt::DayOfWeek day, bool allowed);

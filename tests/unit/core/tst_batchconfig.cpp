@@ -18,6 +18,7 @@ private Q_SLOTS:
     void parseDaysAcceptsNamesAndRejectsTypos();
     void parseWindowReadsHoursAndMinutes();
     void fromJsonRejectsUnknownRotation();
+    void fromJsonRejectsAnswerThatIsNotObject();
 };
 
 void TestBatchConfig::defaultsAreValid()
@@ -43,6 +44,9 @@ void TestBatchConfig::jsonRoundTripKeepsEverySetting()
     config.retryMachine = {2, 30};
     config.ringTimeoutSeconds = 45;
     config.timeLimitSeconds = 600;
+    config.answer.text = u"Your appointment is tomorrow at 9."_s;
+    config.answer.voice = SpeakVoice::Man;
+    config.answer.language = u"en-GB"_s;
 
     const QByteArray text = QJsonDocument(config.toJson()).toJson();
     Result<BatchConfig> read = BatchConfig::fromJson(QJsonDocument::fromJson(text).object());
@@ -63,6 +67,7 @@ void TestBatchConfig::validateNamesEachInvalidField_data()
     QTest::newRow("zero concurrency") << u"maxConcurrentCalls"_s;
     QTest::newRow("short ring timeout") << u"ringTimeoutSeconds"_s;
     QTest::newRow("zero busy attempts") << u"retry.busy.maxAttempts"_s;
+    QTest::newRow("empty answer text") << u"answer.text"_s;
 }
 
 void TestBatchConfig::validateNamesEachInvalidField()
@@ -85,6 +90,8 @@ void TestBatchConfig::validateNamesEachInvalidField()
         config.maxConcurrentCalls = 0;
     } else if (field == u"ringTimeoutSeconds") {
         config.ringTimeoutSeconds = 1;
+    } else if (field == u"answer.text") {
+        config.answer.text.clear();
     } else {
         config.retryBusy.maxAttempts = 0;
     }
@@ -121,6 +128,13 @@ void TestBatchConfig::fromJsonRejectsUnknownRotation()
     Result<BatchConfig> read = BatchConfig::fromJson({{u"rotation"_s, u"random"_s}});
     QVERIFY(!read.ok());
     QVERIFY(read.error().message.contains(u"random"_s));
+}
+
+void TestBatchConfig::fromJsonRejectsAnswerThatIsNotObject()
+{
+    Result<BatchConfig> read = BatchConfig::fromJson({{u"answer"_s, u"speak"_s}});
+    QVERIFY(!read.ok());
+    QCOMPARE(read.error().code, u"invalid_answer"_s);
 }
 
 QTEST_GUILESS_MAIN(TestBatchConfig)
