@@ -1,0 +1,92 @@
+#pragma once
+
+#include "callbacksender.h"
+#include "simulatedcall.h"
+
+#include <QObject>
+
+#include <functional>
+#include <vector>
+
+namespace Dialdeck {
+
+class CallViews;
+class Clock;
+struct SimulatorSettings;
+
+// Plays one call out on timers, in simulated time scaled by --speed: setup,
+// ringing, the answer (fetching and checking the answer XML, with the
+// fallback URL), machine detection, talk and the hangup, or an earlier end by
+// the plan, the ring timeout, the time limit or a hang-up request. Sends the
+// call's callbacks and applies the callback faults to its notifications.
+//
+// Emits ended() once when the call ends, then deletes itself when its last
+// callback has been delivered or given up.
+class CallPlayer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CallPlayer)
+
+public:
+    // What a player needs from the simulator; all outlive the player.
+    struct Context
+    {
+        const SimulatorSettings &settings;
+        const Clock &clock;
+        const CallViews &views;
+        CallbackSender &sender;
+    };
+
+    CallPlayer(SimulatedCall call, const Context &context, QObject *parent = nullptr);
+    ~CallPlayer() override;
+
+    const SimulatedCall &call() const { return m_call; }
+
+    // Starts the play-out of a queued call: the carrier dials now.
+    void dial();
+    // Ends a queued call that was never dialed; it sends no callbacks.
+    void cancelQueued();
+    // Ends a live call as a Hangup request does: canceled before the answer,
+    // a normal hangup after it. `all` marks a request that hung up every call.
+    void hangUpByRequest(bool all);
+
+Q_SIGNALS:
+    void ended(const Dialdeck::SimulatedCall &call);
+
+private:
+    enum class Notification : quint64
+    {
+        Ring = 1,
+        MachineDetection,
+        Hangup,
+    };
+
+    void afterSetup();
+    void startRinging();
+    void answer();
+    void detectMachine(bool beforeAnswerXml);
+    void fetchAnswer(bool fallback);
+    void onAnswerFetched(const CallbackResult &result, bool fallback);
+    void end(CallEnding ending);
+
+    // Runs `action` after `simulatedSeconds` of simulated time while the call
+    // is still in one of the given states.
+    void after(double simulatedSeconds, std::initializer_list<SimulatedCall::State> states,
+               std::function<void()> action);
+    void notify(Notification kind, const CallbackTarget &target,
+                const PlivoSignature::Params &params);
+    void deliver(const CallbackDelivery &delivery, int delayMs, std::function<void()> done);
+    void releaseHeld();
+    void deleteWhenIdle();
+    static QString notificationName(Notification kind);
+    QString label(QStringView kind) const;
+
+    SimulatedCall m_call;
+    Context m_context;
+    // Ring and machine-detection notifications held back by the reorder fault.
+    bool m_reordered = false;
+    std::vector<std::function<void()>> m_held;
+    int m_pendingDeliveries = 0;
+};
+
+} // namespace Dialdeck

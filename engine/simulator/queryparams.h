@@ -1,0 +1,26 @@
+#pragma once
+
+#include "carrier/plivosignature.h"
+
+#include <QUrl>
+
+namespace Dialdeck {
+
+// The decoded query of a REST request. "+" and "%20" both decode to a space,
+// as Plivo's SDKs encode spaces either way; a key given twice keeps its first
+// value.
+class QueryParams
+{
+public:
+    static QueryParams fromUrl(const QUrl &url);
+
+    bool contains(const QString &key) const;
+    // Returns the trimmed value of key, or an empty string.
+    QString value(const QString &key) const;
+    const PlivoSignature::Params &pairs() const { return m_pairs; }
+
+private:
+    PlivoSignature::Params m_pairs;
+};
+
+} // namespace Dialdeck
