@@ -31,13 +31,12 @@ QHttpServerResponse plainText(const char *text, QHttpServerResponse::StatusCode 
 
 } // namespace
 
-WebhookIntake::WebhookIntake(Settings settings, Deliver deliver, AnswerFor answerFor, Now now,
+WebhookIntake::WebhookIntake(Settings settings, Deliver deliver, AnswerFor answerFor,
                              QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_deliver(std::move(deliver))
     , m_answerFor(std::move(answerFor))
-    , m_now(std::move(now))
 {
     if (!m_settings.publicUrl.endsWith(u'/'))
         m_settings.publicUrl += u'/';
@@ -125,8 +124,7 @@ QFuture<QHttpServerResponse> WebhookIntake::handle(const QString &kind,
     PlivoSignature::Params params = bodyParams;
     for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded))
         params.append({key, value});
-    Result<CarrierEvent> event = idOk ? PlivoCallback::toEvent(*callbackKind, params, attemptId,
-                                                               m_now())
+    Result<CarrierEvent> event = idOk ? PlivoCallback::toEvent(*callbackKind, params, attemptId, 0)
                                       : Result<CarrierEvent>(Error{u"invalid_argument"_s,
                                                                    u"no attempt id"_s});
     if (!event) {

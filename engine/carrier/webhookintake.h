@@ -38,8 +38,6 @@ public:
     using Deliver = std::function<QFuture<bool>(const CarrierEvent &event)>;
     // The Plivo XML the answer URL returns for an attempt's call.
     using AnswerFor = std::function<QByteArray(qint64 attemptId)>;
-    // The engine's current time, ms since the Unix epoch.
-    using Now = std::function<qint64()>;
 
     struct Settings
     {
@@ -59,7 +57,9 @@ public:
         int storeFailures = 0;
     };
 
-    WebhookIntake(Settings settings, Deliver deliver, AnswerFor answerFor, Now now,
+    // Events are handed over with atMs 0: the engine stamps them with its own
+    // clock when they arrive.
+    WebhookIntake(Settings settings, Deliver deliver, AnswerFor answerFor,
                   QObject *parent = nullptr);
     ~WebhookIntake() override;
 
@@ -79,7 +79,6 @@ private:
     Settings m_settings;
     Deliver m_deliver;
     AnswerFor m_answerFor;
-    Now m_now;
     Counters m_counters;
 };
 

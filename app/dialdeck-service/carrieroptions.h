@@ -1,0 +1,33 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QCommandLineOption>
+#include <QList>
+
+QT_BEGIN_NAMESPACE
+class QCommandLineParser;
+QT_END_NAMESPACE
+
+namespace Dialdeck {
+
+struct EngineSettings;
+
+// The command-line options that choose the carrier (simulated or Plivo) and
+// set up Plivo's client and its callbacks, shared by `start` and `serve`.
+class CarrierOptions final
+{
+public:
+    static QList<QCommandLineOption> options();
+
+    // Fills the carrier part of `settings` from the parsed options. The Auth
+    // Token comes from --plivo-token-file (a file only its owner may read) or
+    // the DIALDECK_PLIVO_AUTH_TOKEN environment variable, never from the
+    // command line, so it does not show in the process list.
+    static Result<void> apply(const QCommandLineParser &parser, EngineSettings &settings);
+
+    // The --webhook-listen address, when the carrier is Plivo.
+    static QString webhookListen(const QCommandLineParser &parser);
+};
+
+} // namespace Dialdeck
