@@ -1,5 +1,6 @@
 #include "exitcodes.h"
 #include "servicecommands.h"
+#include "signaturecommand.h"
 #include "store/connection.h"
 
 #include <QCoreApplication>
@@ -24,6 +25,7 @@ QString usage()
         "  start BATCH_ID  call a batch and run it here until it ends\n"
         "  status BATCH_ID print a batch's progress (--json for JSON)\n"
         "  export BATCH_ID write the call report (--format csv --output FILE)\n"
+        "  webhook-signature  compute or check a Plivo callback signature\n"
         "\n"
         "Options:\n"
         "  --db PATH       the store file (default: %1)\n"
@@ -81,6 +83,8 @@ int main(int argc, char *argv[])
         return commands.runStatus(arguments);
     if (command == u"export")
         return commands.runExport(arguments);
+    if (command == u"webhook-signature")
+        return SignatureCommand::run(arguments);
 
     return ServiceCommands::fail(ExitCode::Usage,
                                  QCoreApplication::translate("main", "Unknown command \"%1\"; see "

@@ -104,8 +104,8 @@ Error invalidUtf8(QByteArrayView rawKey)
 Error tooManyFields()
 {
     return Error{u"invalid_argument"_s,
-                 trForm("The form data contains more than %1 fields. A Plivo callback "
-                        "contains about 25; check that the request comes from Plivo.")
+                 trForm("The form data contains more than %1 fields, far more than a Plivo "
+                        "callback contains; check that the request comes from Plivo.")
                      .arg(FormParams::MaxPairs)};
 }
 

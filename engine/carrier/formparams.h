@@ -13,8 +13,8 @@ namespace Dialdeck {
 class FormParams
 {
 public:
-    // The largest number of fields parse() accepts. Plivo's callbacks carry
-    // about 25, so a body with more than this is not a Plivo callback.
+    // The maximum number of fields parse() accepts. Plivo's documented
+    // callbacks carry fewer than 30, so a body with more is not a Plivo callback.
     static constexpr qsizetype MaxPairs = 1000;
 
     // Parses encoded text into decoded pairs in their original order. "+" is a

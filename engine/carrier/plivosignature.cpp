@@ -40,8 +40,8 @@ SplitUrl splitUrl(const QString &url)
 }
 
 // Converts decoded pairs to UTF-8 and sorts them by key, then value, in byte
-// order. Byte order is case-sensitive ("To" sorts before "a") and matches the
-// order of the UTF-8 strings Plivo's SDKs sort.
+// order. Byte order is case-sensitive ("To" sorts before "a") and equals
+// sorting by Unicode code point, as Plivo's Python SDK sorts decoded strings.
 BytePairs sortedUtf8(const PlivoSignature::Params &params)
 {
     BytePairs pairs;

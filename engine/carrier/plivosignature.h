@@ -17,10 +17,10 @@ namespace Dialdeck {
 // the URL without its query. Both are HMAC-SHA256 keyed with an auth token and
 // sent as standard Base64 with padding (44 characters).
 //
-// `url` is the exact public URL Plivo sent the request to. Scheme, user info,
-// host, port and path are signed byte for byte as given (a trailing slash or a
-// port changes the signature), a #fragment is ignored, and each query key and
-// value is decoded once ("+" and "%20" become a space) and signed decoded.
+// `url` is the exact public URL Plivo sent the request to. Its scheme, user
+// info, host, port and path are signed byte for byte as given, so a trailing
+// slash or a port changes the signature. A #fragment is ignored. Each query key
+// and value is decoded once ("+" and "%20" become a space) and signed decoded.
 class PlivoSignature
 {
 public:

@@ -14,8 +14,7 @@ namespace {
 
 // Published test vectors. The V3 inputs and signatures are those of Plivo's
 // SDK test suites: plivo-go utils_test.go (TestValidateSignatureV3Pass*,
-// commit 273a8369467eeb2e2603d3916a0f6587dbde4ec4), repeated in plivo-ruby
-// spec/signature_spec.rb. The V2 vector is in plivo-python
+// commit 273a8369467eeb2e2603d3916a0f6587dbde4ec4). The V2 vector is in plivo-python
 // tests/resources/test_signature.py and plivo-go utils_test.go
 // (TestValidateSignatureV2Pass).
 const QByteArray vectorToken = "Y2Q2ZDgxZmY5YWRiOTI5YmQ1Njg0MTAxZWIyOTc4";
