@@ -1,0 +1,24 @@
+#pragma once
+
+#include "core/domain.h"
+#include "core/result.h"
+
+#include <QByteArrayView>
+#include <QDateTime>
+#include <QSqlDatabase>
+
+namespace Dialdeck {
+
+// Finds the user of an "Authorization: Bearer <token>" header value.
+class ApiAuthenticator final
+{
+public:
+    // Returns the token's user. Every failure (no header, another scheme, a
+    // malformed, unknown, wrong, expired or revoked token) is the same
+    // unauthorized error, so a caller learns nothing about which part was
+    // wrong; store failures are store_failed.
+    static Result<User> authenticate(QSqlDatabase db, QByteArrayView authorization,
+                                     const QDateTime &now);
+};
+
+} // namespace Dialdeck
