@@ -47,8 +47,8 @@ QTextStream &err()
 
 int fail(const Error &error)
 {
-    const int exitCode = error.code == usageCode ? ExitCode::Usage
-                                                 : ServiceCommands::exitCodeFor(error.code);
+    const int exitCode =
+        error.code == usageCode ? ExitCode::Usage : ServiceCommands::exitCodeFor(error.code);
     return ServiceCommands::fail(exitCode, error.message);
 }
 
@@ -76,26 +76,32 @@ void addOptions(QCommandLineParser &parser)
            "match, or the command line is invalid (the usage code of every dialdeck-service "
            "command); 2 the token file, URL or body cannot be used."));
     parser.addOptions({
-        {u"version"_s, tr("The signature version: v3 (header X-Plivo-Signature-V3) or v2 "
-                          "(X-Plivo-Signature-V2). Default: v3."),
+        {u"version"_s,
+         tr("The signature version: v3 (header X-Plivo-Signature-V3) or v2 "
+            "(X-Plivo-Signature-V2). Default: v3."),
          u"v3|v2"_s, u"v3"_s},
-        {u"method"_s, tr("The HTTP method of the callback, POST or GET. Default: POST. Used "
-                         "by v3 only."),
+        {u"method"_s,
+         tr("The HTTP method of the callback, POST or GET. Default: POST. Used "
+            "by v3 only."),
          u"METHOD"_s, u"POST"_s},
         {u"url"_s, tr("The exact public URL Plivo called, with its query string."), u"URL"_s},
-        {u"param"_s, tr("One form field of the callback body, decoded; repeat for each field. "
-                        "For a GET callback the fields are in the URL's query instead."),
+        {u"param"_s,
+         tr("One form field of the callback body, decoded; repeat for each field. "
+            "For a GET callback the fields are in the URL's query instead."),
          u"KEY=VALUE"_s},
-        {u"body"_s, tr("The callback body as received, application/x-www-form-urlencoded; "
-                       "its fields are added to the --param ones."),
+        {u"body"_s,
+         tr("The callback body as received, application/x-www-form-urlencoded; "
+            "its fields are added to the --param ones."),
          u"FORM"_s},
         {u"nonce"_s, tr("The value of the X-Plivo-Signature-V3-Nonce (or -V2-Nonce) header."),
          u"NONCE"_s},
-        {u"token-file"_s, tr("A file containing only the Plivo auth token; one trailing "
-                             "newline is ignored. The token is never printed."),
+        {u"token-file"_s,
+         tr("A file containing only the Plivo auth token; one trailing "
+            "newline is ignored. The token is never printed."),
          u"FILE"_s},
-        {u"signature"_s, tr("The signature header value to check; it may list several "
-                            "signatures separated by commas."),
+        {u"signature"_s,
+         tr("The signature header value to check; it may list several "
+            "signatures separated by commas."),
          u"SIG"_s},
     });
 }
@@ -155,8 +161,7 @@ Result<SignatureInput> readInput(const QCommandLineParser &parser)
 
     input.method = parser.value(u"method"_s).toUpper().toUtf8();
     if (input.method != "POST" && input.method != "GET") {
-        return usageError(tr("--method \"%1\" is not POST or GET.")
-                              .arg(parser.value(u"method"_s)));
+        return usageError(tr("--method \"%1\" is not POST or GET.").arg(parser.value(u"method"_s)));
     }
 
     input.url = parser.value(u"url"_s);
@@ -204,8 +209,7 @@ Result<QByteArray> readTokenFile(const QString &path)
 
     if (token.isEmpty()) {
         return Error{u"invalid_argument"_s,
-                     tr("The token file %1 is empty; write the auth token into it.")
-                         .arg(path)};
+                     tr("The token file %1 is empty; write the auth token into it.").arg(path)};
     }
 
     const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::ReadOther;
@@ -279,8 +283,8 @@ int SignatureCommand::run(const QStringList &arguments)
         computed = PlivoSignature::computeV2(*token, input->url, input->nonce);
         matches = PlivoSignature::verifyV2(*token, input->url, input->nonce, input->signature);
     } else {
-        signedString = PlivoSignature::signedStringV3(input->method, input->url, input->params,
-                                                      input->nonce);
+        signedString =
+            PlivoSignature::signedStringV3(input->method, input->url, input->params, input->nonce);
         computed = PlivoSignature::computeV3(*token, input->method, input->url, input->params,
                                              input->nonce);
         matches = PlivoSignature::verifyV3(*token, input->method, input->url, input->params,

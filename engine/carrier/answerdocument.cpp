@@ -16,9 +16,9 @@ namespace {
 // The verbs Plivo allows directly inside <Response>: the list of elements that
 // Plivo's Node SDK lets a Response contain (plivo-node lib/utils/plivoxml.js).
 constexpr std::array<QStringView, 15> responseVerbs = {
-    u"Speak",  u"Play", u"GetDigits",  u"GetInput",   u"Record",
-    u"Dial",   u"Message", u"Redirect", u"Wait",      u"Hangup",
-    u"PreAnswer", u"Conference", u"DTMF", u"MultiPartyCall", u"Stream",
+    u"Speak",     u"Play",       u"GetDigits", u"GetInput",       u"Record",
+    u"Dial",      u"Message",    u"Redirect",  u"Wait",           u"Hangup",
+    u"PreAnswer", u"Conference", u"DTMF",      u"MultiPartyCall", u"Stream",
 };
 
 QString trXml(const char *text)
@@ -93,8 +93,7 @@ Result<void> checkStructure(QXmlStreamReader &reader)
             }
         } else if (token == QXmlStreamReader::EndElement) {
             --depth;
-        } else if (token == QXmlStreamReader::Characters && depth == 1
-                   && !reader.isWhitespace()) {
+        } else if (token == QXmlStreamReader::Characters && depth == 1 && !reader.isWhitespace()) {
             return xmlError(trXml("Line %1: <Response> contains text outside a verb; put "
                                   "text to be spoken inside <Speak>.")
                                 .arg(reader.lineNumber()));

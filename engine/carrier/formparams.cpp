@@ -85,7 +85,8 @@ QString keyForMessage(QByteArrayView rawKey)
 
 Error malformedEscape(QByteArrayView rawKey, QByteArrayView raw, qsizetype offset)
 {
-    const QString escape = QString::fromLatin1(raw.sliced(offset, std::min<qsizetype>(3, raw.size() - offset)));
+    const QString escape =
+        QString::fromLatin1(raw.sliced(offset, std::min<qsizetype>(3, raw.size() - offset)));
     return Error{u"invalid_argument"_s,
                  trForm("The form field \"%1\" contains the malformed escape \"%2\". "
                         "A percent sign must be followed by two hexadecimal digits; "
@@ -120,8 +121,7 @@ std::pair<QByteArrayView, QByteArrayView> splitField(QByteArrayView field)
 
 // Calls visit(field) for every non-empty field between "&" separators and
 // stops early when visit returns false.
-template<typename Visitor>
-void forEachField(QByteArrayView encoded, Visitor visit)
+template<typename Visitor> void forEachField(QByteArrayView encoded, Visitor visit)
 {
     qsizetype start = 0;
     while (start <= encoded.size()) {

@@ -149,9 +149,9 @@ QByteArray PlivoSignature::computeV3(QByteArrayView authToken, QByteArrayView me
     return hmacBase64(authToken, signedStringV3(method, url, bodyParams, nonce));
 }
 
-bool PlivoSignature::verifyV3(QByteArrayView authToken, QByteArrayView method,
-                              const QString &url, const Params &bodyParams,
-                              const QString &nonce, QByteArrayView headerValue)
+bool PlivoSignature::verifyV3(QByteArrayView authToken, QByteArrayView method, const QString &url,
+                              const Params &bodyParams, const QString &nonce,
+                              QByteArrayView headerValue)
 {
     return matchesAny(computeV3(authToken, method, url, bodyParams, nonce), headerValue);
 }
@@ -167,8 +167,8 @@ QByteArray PlivoSignature::computeV2(QByteArrayView authToken, const QString &ur
     return hmacBase64(authToken, signedStringV2(url, nonce));
 }
 
-bool PlivoSignature::verifyV2(QByteArrayView authToken, const QString &url,
-                              const QString &nonce, QByteArrayView headerValue)
+bool PlivoSignature::verifyV2(QByteArrayView authToken, const QString &url, const QString &nonce,
+                              QByteArrayView headerValue)
 {
     return matchesAny(computeV2(authToken, url, nonce), headerValue);
 }

@@ -32,9 +32,8 @@ public:
     static QByteArray signedStringV3(QByteArrayView method, const QString &url,
                                      const Params &bodyParams, const QString &nonce);
     // Returns the Base64 V3 signature of a request.
-    static QByteArray computeV3(QByteArrayView authToken, QByteArrayView method,
-                                const QString &url, const Params &bodyParams,
-                                const QString &nonce);
+    static QByteArray computeV3(QByteArrayView authToken, QByteArrayView method, const QString &url,
+                                const Params &bodyParams, const QString &nonce);
     // Checks a V3 header value. The header may contain several signatures
     // separated by commas (one per active auth token); any match passes. The
     // comparison takes the same time wherever the signatures differ.
@@ -45,8 +44,7 @@ public:
     // Builds the UTF-8 message that V2 signs: the URL without query and
     // fragment, followed directly by the nonce.
     static QByteArray signedStringV2(const QString &url, const QString &nonce);
-    static QByteArray computeV2(QByteArrayView authToken, const QString &url,
-                                const QString &nonce);
+    static QByteArray computeV2(QByteArrayView authToken, const QString &url, const QString &nonce);
     // Checks a V2 header value; like verifyV3 it accepts a comma-separated list.
     static bool verifyV2(QByteArrayView authToken, const QString &url, const QString &nonce,
                          QByteArrayView headerValue);

@@ -38,16 +38,16 @@ bool isLanguageTag(const QString &text)
 void checkSpeak(QList<ConfigProblem> &problems, const AnswerAction &action)
 {
     if (action.text.trimmed().isEmpty()) {
-        problems.append({u"answer.text"_s,
-                         trAnswer("The text to speak when a call is answered is empty; enter "
-                                  "the message the callee should hear.")});
+        problems.append(
+            {u"answer.text"_s, trAnswer("The text to speak when a call is answered is empty; enter "
+                                        "the message the callee should hear.")});
     }
     if (action.text.size() > AnswerAction::MaxTextLength) {
-        problems.append({u"answer.text"_s,
-                         trAnswer("The text to speak has %1 characters; the maximum is %2. "
-                                  "Shorten it, or record it and use a play action.")
-                             .arg(action.text.size())
-                             .arg(AnswerAction::MaxTextLength)});
+        problems.append(
+            {u"answer.text"_s, trAnswer("The text to speak has %1 characters; the maximum is %2. "
+                                        "Shorten it, or record it and use a play action.")
+                                   .arg(action.text.size())
+                                   .arg(AnswerAction::MaxTextLength)});
     }
     if (!isLanguageTag(action.language)) {
         problems.append({u"answer.language"_s,
@@ -145,9 +145,9 @@ Result<AnswerAction> AnswerAction::fromJson(const QJsonObject &json)
         const QString name = json.value(u"voice").toString();
         const std::optional<SpeakVoice> parsed = speakVoiceFromString(name);
         if (!parsed) {
-            return Error{u"invalid_answer"_s,
-                         trAnswer("The speech voice \"%1\" is unknown; use WOMAN or MAN.")
-                             .arg(name)};
+            return Error{
+                u"invalid_answer"_s,
+                trAnswer("The speech voice \"%1\" is unknown; use WOMAN or MAN.").arg(name)};
         }
         action.voice = *parsed;
     }

@@ -20,7 +20,8 @@ struct Run
 // and plivo-python tests/resources/test_signature.py.
 const QByteArray vectorToken = "Y2Q2ZDgxZmY5YWRiOTI5YmQ1Njg0MTAxZWIyOTc4";
 const QString vectorNonce = u"31627761595286130198"_s;
-const QString vectorUrl = u"https://plivobin.non-prod.plivops.com/api/v1/validate_signature03.xml"_s;
+const QString vectorUrl =
+    u"https://plivobin.non-prod.plivops.com/api/v1/validate_signature03.xml"_s;
 const QString vectorSignature = u"iAjE5QqI37mbkYe4w3jTMudqEzbDufdqi7sYwTu64e0="_s;
 const QString vectorSignatureWithQuery = u"k7Pusd4OxCIjR5IfA9iedDNu/h/gbdYqdzG/MiYtd1c="_s;
 
@@ -132,8 +133,8 @@ QString TestWebhookSignatureCli::writeToken(const QByteArray &content, const QSt
 
 QStringList TestWebhookSignatureCli::vectorArguments(const QString &url, const QString &signature)
 {
-    QStringList arguments = {u"--version"_s, u"v3"_s, u"--method"_s, u"POST"_s,
-                             u"--url"_s, url, u"--nonce"_s, vectorNonce,
+    QStringList arguments = {u"--version"_s,    u"v3"_s,    u"--method"_s, u"POST"_s,
+                             u"--url"_s,        url,        u"--nonce"_s,  vectorNonce,
                              u"--token-file"_s, m_tokenFile};
     arguments += vectorParamArguments();
     if (!signature.isEmpty())
@@ -147,14 +148,14 @@ void TestWebhookSignatureCli::v3VectorMatches()
 
     QCOMPARE(run.exitCode, 0);
     const QString expectedString =
-        vectorUrl
-        + u"?ALegRequestUUID3e82ae9d-2c78-4d85-b1a4-6eae7dbafb36ALegUUID3e82ae9d-2c78-4d85-b1a4-"
-          "6eae7dbafb36BillRate0.002CallStatusin-progressCallUUID3e82ae9d-2c78-4d85-b1a4-"
-          "6eae7dbafb36DirectionoutboundEventStartAppFrom19792014278ParentAuthIDMANWVLYTK4ZWU1YTY4"
-          "QARequestUUID3e82ae9d-2c78-4d85-b1a4-6eae7dbafb36SIP-H-To<sip:PlivoSignature38202910405"
-          "8171078704104@52.9.11.55;transport=udp>;tag=1SessionStart2020-04-08 11:34:33.238707Tos"
-          "ip:PlivoSignature382029104058171078704104@phone-qa.voice.plivodev.com"
-          ".31627761595286130198"_s;
+        vectorUrl +
+        u"?ALegRequestUUID3e82ae9d-2c78-4d85-b1a4-6eae7dbafb36ALegUUID3e82ae9d-2c78-4d85-b1a4-"
+        "6eae7dbafb36BillRate0.002CallStatusin-progressCallUUID3e82ae9d-2c78-4d85-b1a4-"
+        "6eae7dbafb36DirectionoutboundEventStartAppFrom19792014278ParentAuthIDMANWVLYTK4ZWU1YTY4"
+        "QARequestUUID3e82ae9d-2c78-4d85-b1a4-6eae7dbafb36SIP-H-To<sip:PlivoSignature38202910405"
+        "8171078704104@52.9.11.55;transport=udp>;tag=1SessionStart2020-04-08 11:34:33.238707Tos"
+        "ip:PlivoSignature382029104058171078704104@phone-qa.voice.plivodev.com"
+        ".31627761595286130198"_s;
     QVERIFY2(run.out.contains(u'\n' + expectedString + u'\n'), qPrintable(run.out));
     QVERIFY2(run.out.contains(u"Computed signature: "_s + vectorSignature), qPrintable(run.out));
     QVERIFY2(run.out.contains(u"Result: the signature matches."_s), qPrintable(run.out));
@@ -171,8 +172,8 @@ void TestWebhookSignatureCli::v3WrongUrlMismatches()
     QVERIFY2(run.out.contains(u"trailing slash"_s), qPrintable(run.out));
     QVERIFY2(run.err.isEmpty(), qPrintable(run.err));
 
-    const Run withQuery = service(vectorArguments(vectorUrl + u"/?a=b&c=d"_s,
-                                                  vectorSignatureWithQuery));
+    const Run withQuery =
+        service(vectorArguments(vectorUrl + u"/?a=b&c=d"_s, vectorSignatureWithQuery));
     QCOMPARE(withQuery.exitCode, 0);
 }
 
@@ -197,9 +198,8 @@ void TestWebhookSignatureCli::v3BodyEqualsParams()
         "%3E%3Btag%3D1&SessionStart=2020-04-08+11%3A34%3A33.238707&CallStatus=in-progress"
         "&RequestUUID=3e82ae9d-2c78-4d85-b1a4-6eae7dbafb36&Event=StartApp"_s;
 
-    const Run run = service({u"--url"_s, vectorUrl, u"--nonce"_s, vectorNonce,
-                             u"--token-file"_s, m_tokenFile, u"--body"_s, body,
-                             u"--signature"_s, vectorSignature});
+    const Run run = service({u"--url"_s, vectorUrl, u"--nonce"_s, vectorNonce, u"--token-file"_s,
+                             m_tokenFile, u"--body"_s, body, u"--signature"_s, vectorSignature});
 
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.out.contains(u"matches"_s), qPrintable(run.out));
@@ -233,8 +233,8 @@ void TestWebhookSignatureCli::v2VectorMatches()
     const QString token = writeToken("my_auth_token", u"v2token"_s);
 
     const Run run = service({u"--version"_s, u"v2"_s, u"--url"_s, u"https://answer.url"_s,
-                             u"--nonce"_s, u"12345"_s, u"--token-file"_s, token,
-                             u"--signature"_s, u"ehV3IKhLysWBxC1sy8INm0qGoQYdYsHwuoKjsX7FsXc="_s});
+                             u"--nonce"_s, u"12345"_s, u"--token-file"_s, token, u"--signature"_s,
+                             u"ehV3IKhLysWBxC1sy8INm0qGoQYdYsHwuoKjsX7FsXc="_s});
 
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.out.contains(u"\nhttps://answer.url12345\n"_s), qPrintable(run.out));
@@ -246,8 +246,8 @@ void TestWebhookSignatureCli::v2WrongTokenMismatches()
     const QString token = writeToken("my_auth_tokens", u"v2token"_s);
 
     const Run run = service({u"--version"_s, u"v2"_s, u"--url"_s, u"https://answer.url"_s,
-                             u"--nonce"_s, u"12345"_s, u"--token-file"_s, token,
-                             u"--signature"_s, u"ehV3IKhLysWBxC1sy8INm0qGoQYdYsHwuoKjsX7FsXc="_s});
+                             u"--nonce"_s, u"12345"_s, u"--token-file"_s, token, u"--signature"_s,
+                             u"ehV3IKhLysWBxC1sy8INm0qGoQYdYsHwuoKjsX7FsXc="_s});
 
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.out.contains(u"does not match"_s), qPrintable(run.out));
@@ -289,8 +289,8 @@ void TestWebhookSignatureCli::tokenNeverPrinted()
 
 void TestWebhookSignatureCli::readableTokenFileWarns()
 {
-    QVERIFY(QFile::setPermissions(m_tokenFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                                                   | QFileDevice::ReadOther));
+    QVERIFY(QFile::setPermissions(m_tokenFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                   QFileDevice::ReadOther));
 
     const Run run = service(vectorArguments(vectorUrl, vectorSignature));
 
@@ -314,16 +314,18 @@ void TestWebhookSignatureCli::usageErrorsExitOne_data()
         << QStringList{u"--url"_s, u"https://h.example/a"_s, u"--nonce"_s, u"1"_s}
         << u"--token-file is missing"_s;
     QTest::newRow("unknown version")
-        << QStringList{u"--version"_s, u"v4"_s, u"--url"_s, u"https://h.example/a"_s,
-                       u"--nonce"_s, u"1"_s, u"--token-file"_s, token}
+        << QStringList{u"--version"_s, u"v4"_s, u"--url"_s,        u"https://h.example/a"_s,
+                       u"--nonce"_s,   u"1"_s,  u"--token-file"_s, token}
         << u"\"v4\""_s;
     QTest::newRow("unknown method")
-        << QStringList{u"--method"_s, u"PUT"_s, u"--url"_s, u"https://h.example/a"_s,
-                       u"--nonce"_s, u"1"_s, u"--token-file"_s, token}
+        << QStringList{u"--method"_s, u"PUT"_s, u"--url"_s,        u"https://h.example/a"_s,
+                       u"--nonce"_s,  u"1"_s,   u"--token-file"_s, token}
         << u"\"PUT\""_s;
     QTest::newRow("param without equals")
-        << QStringList{u"--url"_s, u"https://h.example/a"_s, u"--nonce"_s, u"1"_s,
-                       u"--token-file"_s, token, u"--param"_s, u"CallUUID"_s}
+        << QStringList{u"--url"_s,        u"https://h.example/a"_s,
+                       u"--nonce"_s,      u"1"_s,
+                       u"--token-file"_s, token,
+                       u"--param"_s,      u"CallUUID"_s}
         << u"\"CallUUID\""_s;
     QTest::newRow("unknown option") << QStringList{u"--colour"_s} << u"colour"_s;
 }
@@ -347,19 +349,20 @@ void TestWebhookSignatureCli::invalidInputExitsTwo_data()
     QTest::addColumn<QString>("messagePart");
 
     QTest::newRow("token file not found")
-        << QStringList{u"--url"_s, u"https://h.example/a"_s, u"--nonce"_s, u"1"_s,
-                       u"--token-file"_s, u"TOKEN_DIR/absent"_s}
+        << QStringList{u"--url"_s, u"https://h.example/a"_s, u"--nonce"_s,
+                       u"1"_s,     u"--token-file"_s,        u"TOKEN_DIR/absent"_s}
         << u"cannot be read"_s;
     QTest::newRow("empty token file")
-        << QStringList{u"--url"_s, u"https://h.example/a"_s, u"--nonce"_s, u"1"_s,
-                       u"--token-file"_s, u"TOKEN_DIR/empty"_s}
+        << QStringList{u"--url"_s, u"https://h.example/a"_s, u"--nonce"_s,
+                       u"1"_s,     u"--token-file"_s,        u"TOKEN_DIR/empty"_s}
         << u"is empty"_s;
-    QTest::newRow("ftp url") << QStringList{u"--url"_s, u"ftp://h.example/a"_s, u"--nonce"_s,
-                                            u"1"_s, u"--token-file"_s, u"TOKEN_DIR/token"_s}
+    QTest::newRow("ftp url") << QStringList{u"--url"_s,        u"ftp://h.example/a"_s,
+                                            u"--nonce"_s,      u"1"_s,
+                                            u"--token-file"_s, u"TOKEN_DIR/token"_s}
                              << u"ftp://h.example/a"_s;
     QTest::newRow("malformed body")
-        << QStringList{u"--url"_s, u"https://h.example/a"_s, u"--nonce"_s, u"1"_s,
-                       u"--token-file"_s, u"TOKEN_DIR/token"_s, u"--body"_s, u"To=%G1"_s}
+        << QStringList{u"--url"_s,        u"https://h.example/a"_s, u"--nonce"_s, u"1"_s,
+                       u"--token-file"_s, u"TOKEN_DIR/token"_s,     u"--body"_s,  u"To=%G1"_s}
         << u"\"To\""_s;
 }
 

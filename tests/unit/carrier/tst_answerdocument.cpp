@@ -118,10 +118,10 @@ void TestAnswerDocument::renderedDocumentsValidate()
 
 void TestAnswerDocument::validateAcceptsEveryVerb()
 {
-    const QStringList verbs = {u"Speak"_s, u"Play"_s, u"GetDigits"_s, u"GetInput"_s,
-                               u"Record"_s, u"Dial"_s, u"Message"_s, u"Redirect"_s,
-                               u"Wait"_s, u"Hangup"_s, u"PreAnswer"_s, u"Conference"_s,
-                               u"DTMF"_s, u"MultiPartyCall"_s, u"Stream"_s};
+    const QStringList verbs = {u"Speak"_s,  u"Play"_s,           u"GetDigits"_s, u"GetInput"_s,
+                               u"Record"_s, u"Dial"_s,           u"Message"_s,   u"Redirect"_s,
+                               u"Wait"_s,   u"Hangup"_s,         u"PreAnswer"_s, u"Conference"_s,
+                               u"DTMF"_s,   u"MultiPartyCall"_s, u"Stream"_s};
     for (const QString &verb : verbs) {
         const QByteArray xml = "<Response><" + verb.toUtf8() + "/></Response>";
         const Result<void> checked = AnswerDocument::validate(xml);
@@ -151,21 +151,20 @@ void TestAnswerDocument::validateRejects_data()
     QTest::newRow("empty") << QByteArray() << u"empty"_s;
     QTest::newRow("blank") << QByteArray(" \n ") << u"empty"_s;
     QTest::newRow("not xml") << QByteArray("Hello") << u"not well-formed"_s;
-    QTest::newRow("unclosed") << QByteArray("<Response>\n<Speak>Hi</Response>")
-                              << u"Line 2"_s;
-    QTest::newRow("wrong root") << QByteArray("<Reply><Speak>Hi</Speak></Reply>")
-                                << u"<Reply>"_s;
+    QTest::newRow("unclosed") << QByteArray("<Response>\n<Speak>Hi</Response>") << u"Line 2"_s;
+    QTest::newRow("wrong root") << QByteArray("<Reply><Speak>Hi</Speak></Reply>") << u"<Reply>"_s;
     QTest::newRow("unknown verb")
         << QByteArray("<Response>\n  <Speak>Hi</Speak>\n  <Say>Hi</Say>\n</Response>")
         << u"Line 3: <Say>"_s;
     QTest::newRow("verb case") << QByteArray("<Response><speak>Hi</speak></Response>")
                                << u"<speak>"_s;
-    QTest::newRow("nested-only element at top") << QByteArray("<Response><Number>1</Number></Response>")
-                                                << u"<Number>"_s;
+    QTest::newRow("nested-only element at top")
+        << QByteArray("<Response><Number>1</Number></Response>") << u"<Number>"_s;
     QTest::newRow("bare text") << QByteArray("<Response>Hello</Response>")
                                << u"text outside a verb"_s;
     QTest::newRow("doctype")
-        << QByteArray("<!DOCTYPE Response [<!ENTITY a \"x\">]><Response><Speak>&a;</Speak></Response>")
+        << QByteArray(
+               "<!DOCTYPE Response [<!ENTITY a \"x\">]><Response><Speak>&a;</Speak></Response>")
         << u"DOCTYPE"_s;
     QTest::newRow("two roots") << QByteArray("<Response/><Response/>") << u"not well-formed"_s;
 }

@@ -37,11 +37,11 @@ void TestFormParams::parseDecodesFields_data()
     QTest::newRow("encoded plus") << QByteArray("From=%2B15550100")
                                   << Params{{u"From"_s, u"+15550100"_s}};
     QTest::newRow("lower-case hex") << QByteArray("a=%3c%3E") << Params{{u"a"_s, u"<>"_s}};
-    QTest::newRow("key without equals") << QByteArray("flag&a=1")
-                                        << Params{{u"flag"_s, QString()}, {u"a"_s, u"1"_s}};
+    QTest::newRow("key without equals")
+        << QByteArray("flag&a=1") << Params{{u"flag"_s, QString()}, {u"a"_s, u"1"_s}};
     QTest::newRow("empty value") << QByteArray("a=") << Params{{u"a"_s, QString()}};
-    QTest::newRow("empty fields skipped") << QByteArray("&a=1&&b=2&")
-                                          << Params{{u"a"_s, u"1"_s}, {u"b"_s, u"2"_s}};
+    QTest::newRow("empty fields skipped")
+        << QByteArray("&a=1&&b=2&") << Params{{u"a"_s, u"1"_s}, {u"b"_s, u"2"_s}};
     QTest::newRow("second equals kept") << QByteArray("a=b=c") << Params{{u"a"_s, u"b=c"_s}};
     QTest::newRow("repeated key") << QByteArray("a=1&a=2")
                                   << Params{{u"a"_s, u"1"_s}, {u"a"_s, u"2"_s}};
@@ -49,8 +49,8 @@ void TestFormParams::parseDecodesFields_data()
                            << Params{{u"name"_s, u"Zoë 日本"_s}};
     QTest::newRow("encoded key") << QByteArray("SIP-H-X%20Y=1") << Params{{u"SIP-H-X Y"_s, u"1"_s}};
     QTest::newRow("decoded once") << QByteArray("a=%2541") << Params{{u"a"_s, u"%41"_s}};
-    QTest::newRow("leading bom kept") << QByteArray("a=%EF%BB%BFx")
-                                      << Params{{u"a"_s, u"\uFEFFx"_s}};
+    QTest::newRow("leading bom kept")
+        << QByteArray("a=%EF%BB%BFx") << Params{{u"a"_s, u"\uFEFFx"_s}};
 }
 
 void TestFormParams::parseDecodesFields()

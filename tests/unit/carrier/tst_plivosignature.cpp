@@ -98,14 +98,14 @@ private Q_SLOTS:
 void TestPlivoSignature::v3VectorWithoutQuery()
 {
     const QByteArray expectedString =
-        "https://plivobin.non-prod.plivops.com/api/v1/validate_signature03.xml?"
-        + vectorParamRun + ".31627761595286130198";
+        "https://plivobin.non-prod.plivops.com/api/v1/validate_signature03.xml?" + vectorParamRun +
+        ".31627761595286130198";
 
-    QCOMPARE(PlivoSignature::signedStringV3("POST", vectorUrlWithoutQuery, vectorParams(),
-                                            vectorNonce),
-             expectedString);
-    QCOMPARE(PlivoSignature::computeV3(vectorToken, "POST", vectorUrlWithoutQuery,
-                                       vectorParams(), vectorNonce),
+    QCOMPARE(
+        PlivoSignature::signedStringV3("POST", vectorUrlWithoutQuery, vectorParams(), vectorNonce),
+        expectedString);
+    QCOMPARE(PlivoSignature::computeV3(vectorToken, "POST", vectorUrlWithoutQuery, vectorParams(),
+                                       vectorNonce),
              QByteArray("iAjE5QqI37mbkYe4w3jTMudqEzbDufdqi7sYwTu64e0="));
     QVERIFY(PlivoSignature::verifyV3(vectorToken, "POST", vectorUrlWithoutQuery, vectorParams(),
                                      vectorNonce, "iAjE5QqI37mbkYe4w3jTMudqEzbDufdqi7sYwTu64e0="));
@@ -114,12 +114,12 @@ void TestPlivoSignature::v3VectorWithoutQuery()
 void TestPlivoSignature::v3VectorWithQuery()
 {
     const QByteArray expectedString =
-        "https://plivobin.non-prod.plivops.com/api/v1/validate_signature03.xml/?a=b&c=d."
-        + vectorParamRun + ".31627761595286130198";
+        "https://plivobin.non-prod.plivops.com/api/v1/validate_signature03.xml/?a=b&c=d." +
+        vectorParamRun + ".31627761595286130198";
 
-    QCOMPARE(PlivoSignature::signedStringV3("POST", vectorUrlWithQuery, vectorParams(),
-                                            vectorNonce),
-             expectedString);
+    QCOMPARE(
+        PlivoSignature::signedStringV3("POST", vectorUrlWithQuery, vectorParams(), vectorNonce),
+        expectedString);
     QCOMPARE(PlivoSignature::computeV3(vectorToken, "POST", vectorUrlWithQuery, vectorParams(),
                                        vectorNonce),
              QByteArray("k7Pusd4OxCIjR5IfA9iedDNu/h/gbdYqdzG/MiYtd1c="));
@@ -130,9 +130,9 @@ void TestPlivoSignature::v3IgnoresParamOrder()
     PlivoSignature::Params reversed = vectorParams();
     std::reverse(reversed.begin(), reversed.end());
 
-    QCOMPARE(PlivoSignature::computeV3(vectorToken, "POST", vectorUrlWithQuery, reversed,
-                                       vectorNonce),
-             QByteArray("k7Pusd4OxCIjR5IfA9iedDNu/h/gbdYqdzG/MiYtd1c="));
+    QCOMPARE(
+        PlivoSignature::computeV3(vectorToken, "POST", vectorUrlWithQuery, reversed, vectorNonce),
+        QByteArray("k7Pusd4OxCIjR5IfA9iedDNu/h/gbdYqdzG/MiYtd1c="));
 }
 
 void TestPlivoSignature::v3RejectsWrongToken()
@@ -178,8 +178,8 @@ void TestPlivoSignature::v3KeepsPort()
     QCOMPARE(PlivoSignature::signedStringV3("POST", withPort, params, nonce),
              QByteArray("https://hooks.example.com:8443/plivo/answer?CallUUIDabc."
                         "12345678901234567890"));
-    QVERIFY(PlivoSignature::computeV3(token, "POST", withPort, params, nonce)
-            != PlivoSignature::computeV3(token, "POST", withoutPort, params, nonce));
+    QVERIFY(PlivoSignature::computeV3(token, "POST", withPort, params, nonce) !=
+            PlivoSignature::computeV3(token, "POST", withoutPort, params, nonce));
 }
 
 void TestPlivoSignature::v3TrailingSlashChangesResult()
@@ -188,10 +188,11 @@ void TestPlivoSignature::v3TrailingSlashChangesResult()
     const QString withSlash = u"https://hooks.example.com/plivo/answer/"_s;
     const QString withoutSlash = u"https://hooks.example.com/plivo/answer"_s;
 
-    QCOMPARE(PlivoSignature::signedStringV3("POST", withSlash, params, nonce),
-             QByteArray("https://hooks.example.com/plivo/answer/?CallUUIDabc.12345678901234567890"));
-    QVERIFY(PlivoSignature::computeV3(token, "POST", withSlash, params, nonce)
-            != PlivoSignature::computeV3(token, "POST", withoutSlash, params, nonce));
+    QCOMPARE(
+        PlivoSignature::signedStringV3("POST", withSlash, params, nonce),
+        QByteArray("https://hooks.example.com/plivo/answer/?CallUUIDabc.12345678901234567890"));
+    QVERIFY(PlivoSignature::computeV3(token, "POST", withSlash, params, nonce) !=
+            PlivoSignature::computeV3(token, "POST", withoutSlash, params, nonce));
 }
 
 void TestPlivoSignature::v3DropsFragment()
@@ -231,7 +232,8 @@ void TestPlivoSignature::v3PostWithEmptyBody_data()
     QTest::addColumn<QByteArray>("expected");
 
     QTest::newRow("no query") << u"https://hooks.example.com/hangup"_s
-                              << QByteArray("https://hooks.example.com/hangup.12345678901234567890");
+                              << QByteArray(
+                                     "https://hooks.example.com/hangup.12345678901234567890");
     QTest::newRow("query sorted")
         << u"https://hooks.example.com/hangup?b=2&a=1"_s
         << QByteArray("https://hooks.example.com/hangup?a=1&b=2.12345678901234567890");
@@ -302,11 +304,11 @@ void TestPlivoSignature::v2RejectsWrongToken()
 
 void TestPlivoSignature::v2IgnoresQueryAndKeepsPort()
 {
-    QCOMPARE(PlivoSignature::signedStringV2(u"https://h.example:8443/answer/?a=b#ct=100"_s,
-                                            u"42"_s),
-             QByteArray("https://h.example:8443/answer/42"));
-    QVERIFY(PlivoSignature::computeV2(token, u"https://answer.url/"_s, nonce)
-            != PlivoSignature::computeV2(token, u"https://answer.url"_s, nonce));
+    QCOMPARE(
+        PlivoSignature::signedStringV2(u"https://h.example:8443/answer/?a=b#ct=100"_s, u"42"_s),
+        QByteArray("https://h.example:8443/answer/42"));
+    QVERIFY(PlivoSignature::computeV2(token, u"https://answer.url/"_s, nonce) !=
+            PlivoSignature::computeV2(token, u"https://answer.url"_s, nonce));
 }
 
 void TestPlivoSignature::constantTimeEqualsCompares()

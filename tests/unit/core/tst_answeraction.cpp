@@ -123,8 +123,8 @@ void TestAnswerAction::validateAcceptsGoodActions_data()
     QTest::newRow("text at limit") << longest;
     QTest::newRow("three-letter language") << arabic;
     QTest::newRow("play http") << withUrl(AnswerKind::Play, u"http://10.0.0.5:8080/a.wav"_s);
-    QTest::newRow("redirect query") << withUrl(AnswerKind::Redirect,
-                                               u"https://crm.example/xml?campaign=7"_s);
+    QTest::newRow("redirect query")
+        << withUrl(AnswerKind::Redirect, u"https://crm.example/xml?campaign=7"_s);
 }
 
 void TestAnswerAction::validateAcceptsGoodActions()
@@ -155,14 +155,14 @@ void TestAnswerAction::validateNamesProblem_data()
     QTest::newRow("blank text") << blank << u"answer.text"_s << u"empty"_s;
     QTest::newRow("text too long") << tooLong << u"answer.text"_s << u"3001"_s;
     QTest::newRow("bad language") << badLanguage << u"answer.language"_s << u"english"_s;
-    QTest::newRow("play empty url") << withUrl(AnswerKind::Play, QString()) << u"answer.url"_s
-                                    << u"audio URL"_s;
+    QTest::newRow("play empty url")
+        << withUrl(AnswerKind::Play, QString()) << u"answer.url"_s << u"audio URL"_s;
     QTest::newRow("play ftp") << withUrl(AnswerKind::Play, u"ftp://h.example/a.mp3"_s)
                               << u"answer.url"_s << u"ftp://h.example/a.mp3"_s;
-    QTest::newRow("redirect relative") << withUrl(AnswerKind::Redirect, u"/answer.xml"_s)
-                                       << u"answer.url"_s << u"redirect URL"_s;
-    QTest::newRow("redirect no host") << withUrl(AnswerKind::Redirect, u"https://"_s)
-                                      << u"answer.url"_s << u"https://"_s;
+    QTest::newRow("redirect relative")
+        << withUrl(AnswerKind::Redirect, u"/answer.xml"_s) << u"answer.url"_s << u"redirect URL"_s;
+    QTest::newRow("redirect no host")
+        << withUrl(AnswerKind::Redirect, u"https://"_s) << u"answer.url"_s << u"https://"_s;
 }
 
 void TestAnswerAction::validateNamesProblem()
