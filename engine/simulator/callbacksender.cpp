@@ -147,7 +147,7 @@ private:
     {
         const QString outcome = describeFailure();
         if (m_result.isSuccess()) {
-            qCInfo(lcSimulator).noquote() << "Delivered" << m_delivery.label << "to"
+            qCDebug(lcSimulator).noquote() << "Delivered" << m_delivery.label << "to"
                                           << urlForLog(m_delivery.target.url) << "in"
                                           << m_result.tries << "tries:" << outcome;
         } else {

@@ -48,17 +48,29 @@ QString CallPlayer::label(QStringView kind) const
     return u"%1 of call %2"_s.arg(kind, m_call.callUuid);
 }
 
-void CallPlayer::after(double simulatedSeconds,
-                       std::initializer_list<SimulatedCall::State> states,
-                       std::function<void()> action)
+qint64 CallPlayer::nowMs() const
 {
-    // Timers run on the wall clock, `speed` simulated seconds per second.
-    const double wallMs = std::max(0.0, simulatedSeconds) * 1000.0 / m_context.settings.speed;
+    return std::max(m_context.clock.nowMs(), m_lastEventMs);
+}
+
+qint64 CallPlayer::plus(qint64 simulatedMs, double seconds)
+{
+    return simulatedMs + qint64(std::llround(seconds * 1000.0));
+}
+
+void CallPlayer::at(qint64 simulatedMs, std::initializer_list<SimulatedCall::State> states,
+                    std::function<void(qint64)> action)
+{
+    // Timers run on the wall clock, `speed` simulated seconds per second. The
+    // action gets the planned instant, not the moment the timer fired, so
+    // durations do not depend on timer precision.
+    const double wallMs = double(std::max<qint64>(0, simulatedMs - m_context.clock.nowMs()))
+                          / m_context.settings.speed;
     const int delayMs = int(std::min(wallMs, double(std::numeric_limits<int>::max())));
     const QList<SimulatedCall::State> allowed(states);
-    QTimer::singleShot(delayMs, this, [this, allowed, action = std::move(action)] {
+    QTimer::singleShot(delayMs, this, [this, simulatedMs, allowed, action = std::move(action)] {
         if (allowed.contains(m_call.state))
-            action();
+            action(std::max(simulatedMs, m_lastEventMs));
     });
 }
 
@@ -68,71 +80,83 @@ void CallPlayer::dial()
         return;
 
     m_call.state = SimulatedCall::State::Dialing;
-    m_call.initiatedMs = m_context.clock.nowMs();
-    qCInfo(lcSimulator).noquote() << "Dialing call" << m_call.callUuid << "to" << m_call.to;
-    after(m_call.plan.setupSeconds, {SimulatedCall::State::Dialing}, [this] { afterSetup(); });
+    m_call.initiatedMs = nowMs();
+    m_lastEventMs = m_call.initiatedMs;
+    qCDebug(lcSimulator).noquote() << "Dialing call" << m_call.callUuid << "to" << m_call.to;
+    at(plus(m_call.initiatedMs, m_call.plan.setupSeconds), {SimulatedCall::State::Dialing},
+       [this](qint64 atMs) { afterSetup(atMs); });
 }
 
-void CallPlayer::afterSetup()
+void CallPlayer::afterSetup(qint64 atMs)
 {
     switch (m_call.plan.outcome) {
     case CallPlan::Outcome::Busy:
-        end(CallEnding::Busy);
+        end(CallEnding::Busy, atMs);
         return;
     case CallPlan::Outcome::Failed:
-        end(CallEnding::UnallocatedNumber);
+        end(CallEnding::UnallocatedNumber, atMs);
         return;
     case CallPlan::Outcome::Timeout:
-        end(CallEnding::CarrierTimeout);
+        end(CallEnding::CarrierTimeout, atMs);
         return;
     default:
-        startRinging();
+        startRinging(atMs);
         return;
     }
 }
 
-void CallPlayer::startRinging()
+void CallPlayer::startRinging(qint64 atMs)
 {
     using State = SimulatedCall::State;
     m_call.state = State::Ringing;
-    m_call.ringingMs = m_context.clock.nowMs();
+    m_call.ringingMs = atMs;
+    m_lastEventMs = atMs;
     notify(Notification::Ring, m_call.request.ring, m_context.views.ringParams(m_call));
 
-    after(m_call.request.ringTimeoutSeconds, {State::Ringing},
-          [this] { end(CallEnding::RingTimeout); });
+    at(plus(atMs, m_call.request.ringTimeoutSeconds), {State::Ringing},
+       [this](qint64 endMs) { end(CallEnding::RingTimeout, endMs); });
     if (m_call.request.hangupOnRingSeconds > 0) {
-        after(m_call.request.hangupOnRingSeconds, {State::Ringing, State::InProgress}, [this] {
-            end(m_call.state == State::Ringing ? CallEnding::HangupOnRing
-                                               : CallEnding::TimeLimit);
-        });
+        at(plus(atMs, m_call.request.hangupOnRingSeconds), {State::Ringing, State::InProgress},
+           [this](qint64 endMs) {
+               end(m_call.state == State::Ringing ? CallEnding::HangupOnRing
+                                                  : CallEnding::TimeLimit,
+                   endMs);
+           });
     }
 
     switch (m_call.plan.outcome) {
     case CallPlan::Outcome::Rejected:
-        after(m_call.plan.ringSeconds, {State::Ringing}, [this] { end(CallEnding::Rejected); });
+        at(plus(atMs, m_call.plan.ringSeconds), {State::Ringing},
+           [this](qint64 endMs) { end(CallEnding::Rejected, endMs); });
         break;
     case CallPlan::Outcome::NoAnswer:
-        after(m_call.plan.noAnswerSeconds, {State::Ringing},
-              [this] { end(CallEnding::NoAnswer); });
+        at(plus(atMs, m_call.plan.noAnswerSeconds), {State::Ringing},
+           [this](qint64 endMs) { end(CallEnding::NoAnswer, endMs); });
         break;
     default:
-        after(m_call.plan.ringSeconds, {State::Ringing}, [this] { answer(); });
+        at(plus(atMs, m_call.plan.ringSeconds), {State::Ringing},
+           [this](qint64 answerMs) { answer(answerMs); });
         break;
     }
 }
 
-void CallPlayer::answer()
+void CallPlayer::answer(qint64 atMs)
 {
     using State = SimulatedCall::State;
     m_call.state = State::InProgress;
-    m_call.answeredMs = m_context.clock.nowMs();
+    m_call.answeredMs = atMs;
+    m_lastEventMs = atMs;
     m_call.answeredByMachine = m_call.plan.outcome == CallPlan::Outcome::Machine;
-    qCInfo(lcSimulator).noquote() << "Call" << m_call.callUuid
-                                  << (m_call.answeredByMachine ? "answered by a machine"
-                                                               : "answered");
+    qCDebug(lcSimulator).noquote() << "Call" << m_call.callUuid
+                                   << (m_call.answeredByMachine ? "answered by a machine"
+                                                                : "answered");
 
-    after(m_call.request.timeLimitSeconds, {State::InProgress},
-          [this] { end(CallEnding::TimeLimit); });
+    // The callee (or the machine's greeting) hangs up after the talk time,
+    // even while the answer XML is still on its way.
+    at(plus(atMs, m_call.plan.talkSeconds), {State::InProgress},
+       [this](qint64 endMs) { end(CallEnding::CalleeHungUp, endMs); });
+    at(plus(atMs, m_call.request.timeLimitSeconds), {State::InProgress},
+       [this](qint64 endMs) { end(CallEnding::TimeLimit, endMs); });
 
     if (m_call.request.machineDetection.isEmpty()) {
         fetchAnswer(false);
@@ -144,20 +168,21 @@ void CallPlayer::answer()
     const bool asynchronous = m_call.request.machineDetectionTarget.isSet();
     if (asynchronous)
         fetchAnswer(false);
-    after(m_call.request.machineDetectionTimeMs / 1000.0, {State::InProgress},
-          [this, asynchronous] { detectMachine(!asynchronous); });
+    at(plus(atMs, m_call.request.machineDetectionTimeMs / 1000.0), {State::InProgress},
+       [this, asynchronous](qint64 detectedMs) { detectMachine(detectedMs, !asynchronous); });
 }
 
-void CallPlayer::detectMachine(bool beforeAnswerXml)
+void CallPlayer::detectMachine(qint64 atMs, bool beforeAnswerXml)
 {
     m_call.machineDetectionDone = true;
+    m_lastEventMs = atMs;
     if (!beforeAnswerXml) {
         notify(Notification::MachineDetection, m_call.request.machineDetectionTarget,
                m_context.views.machineDetectionParams(m_call));
     }
 
     if (m_call.answeredByMachine && m_call.request.machineDetection == u"hangup") {
-        end(CallEnding::MachineDetected);
+        end(CallEnding::MachineDetected, atMs);
         return;
     }
     if (beforeAnswerXml)
@@ -181,7 +206,7 @@ void CallPlayer::fetchAnswer(bool fallback)
 
 void CallPlayer::onAnswerFetched(const CallbackResult &result, bool fallback)
 {
-    // A hang-up request may have ended the call while the XML was on its way.
+    // The call may have ended while the XML was on its way.
     if (m_call.state != SimulatedCall::State::InProgress)
         return;
 
@@ -190,7 +215,7 @@ void CallPlayer::onAnswerFetched(const CallbackResult &result, bool fallback)
             fetchAnswer(true);
             return;
         }
-        end(CallEnding::AnswerUrlFailed);
+        end(CallEnding::AnswerUrlFailed, nowMs());
         return;
     }
 
@@ -198,12 +223,8 @@ void CallPlayer::onAnswerFetched(const CallbackResult &result, bool fallback)
     if (!valid) {
         qCInfo(lcSimulator).noquote()
             << "Call" << m_call.callUuid << "got invalid answer XML:" << valid.error().message;
-        end(CallEnding::InvalidAnswerXml);
-        return;
+        end(CallEnding::InvalidAnswerXml, nowMs());
     }
-
-    after(m_call.plan.talkSeconds, {SimulatedCall::State::InProgress},
-          [this] { end(CallEnding::CalleeHungUp); });
 }
 
 void CallPlayer::cancelQueued()
@@ -211,7 +232,7 @@ void CallPlayer::cancelQueued()
     if (m_call.state != SimulatedCall::State::Queued)
         return;
 
-    m_call.finish(m_context.clock.nowMs(), HangupCause::of(CallEnding::CanceledByApi),
+    m_call.finish(nowMs(), HangupCause::of(CallEnding::CanceledByApi),
                   m_context.settings.ratePerMinute, m_context.settings.billingIntervalSeconds);
     qCInfo(lcSimulator).noquote() << "Canceled queued call" << m_call.callUuid;
     Q_EMIT ended(m_call);
@@ -224,17 +245,18 @@ void CallPlayer::hangUpByRequest(bool all)
         return;
 
     if (m_call.wasAnswered())
-        end(all ? CallEnding::HungUpByApiAllAfterAnswer : CallEnding::HungUpByApi);
+        end(all ? CallEnding::HungUpByApiAllAfterAnswer : CallEnding::HungUpByApi, nowMs());
     else
-        end(all ? CallEnding::HungUpByApiAllBeforeAnswer : CallEnding::CanceledByApi);
+        end(all ? CallEnding::HungUpByApiAllBeforeAnswer : CallEnding::CanceledByApi, nowMs());
 }
 
-void CallPlayer::end(CallEnding ending)
+void CallPlayer::end(CallEnding ending, qint64 atMs)
 {
     if (m_call.state == SimulatedCall::State::Ended)
         return;
 
-    m_call.finish(m_context.clock.nowMs(), HangupCause::of(ending),
+    m_lastEventMs = atMs;
+    m_call.finish(atMs, HangupCause::of(ending),
                   m_context.settings.ratePerMinute, m_context.settings.billingIntervalSeconds);
     qCInfo(lcSimulator).noquote() << "Call" << m_call.callUuid << "ended:"
                                   << m_call.cause.callStatus << m_call.cause.code

@@ -61,18 +61,21 @@ private:
         Hangup,
     };
 
-    void afterSetup();
-    void startRinging();
-    void answer();
-    void detectMachine(bool beforeAnswerXml);
+    void afterSetup(qint64 atMs);
+    void startRinging(qint64 atMs);
+    void answer(qint64 atMs);
+    void detectMachine(qint64 atMs, bool beforeAnswerXml);
     void fetchAnswer(bool fallback);
     void onAnswerFetched(const CallbackResult &result, bool fallback);
-    void end(CallEnding ending);
+    void end(CallEnding ending, qint64 atMs);
 
-    // Runs `action` after `simulatedSeconds` of simulated time while the call
-    // is still in one of the given states.
-    void after(double simulatedSeconds, std::initializer_list<SimulatedCall::State> states,
-               std::function<void()> action);
+    // The simulated time now, never before the call's last event.
+    qint64 nowMs() const;
+    static qint64 plus(qint64 simulatedMs, double seconds);
+    // Runs `action` at the simulated instant `simulatedMs` if the call is then
+    // in one of the given states; the action receives that instant.
+    void at(qint64 simulatedMs, std::initializer_list<SimulatedCall::State> states,
+            std::function<void(qint64)> action);
     void notify(Notification kind, const CallbackTarget &target,
                 const PlivoSignature::Params &params);
     void deliver(const CallbackDelivery &delivery, int delayMs, std::function<void()> done);
@@ -87,6 +90,8 @@ private:
     bool m_reordered = false;
     std::vector<std::function<void()>> m_held;
     int m_pendingDeliveries = 0;
+    // Simulated ms of the latest state change; keeps the call's times in order.
+    qint64 m_lastEventMs = 0;
 };
 
 } // namespace Dialdeck

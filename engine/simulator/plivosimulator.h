@@ -55,6 +55,8 @@ public:
     QUrl baseUrl() const;
 
     const SimulatedAccount &account() const { return m_account; }
+    // HTTP requests started for callbacks and answer fetches, retries included.
+    int callbackTries() const { return m_sender.triesStarted(); }
     const SimulatorSettings &settings() const { return m_settings; }
 
 private:

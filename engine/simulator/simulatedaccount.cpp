@@ -73,7 +73,7 @@ SimulatedAccount::Placement SimulatedAccount::place(const CallRequest &request)
         // The journal line comes before the dial, so a crash never hides a dial.
         const bool dialNow = m_dialQueue.tryAdmit();
         m_journal.recordPlaced(call, !dialNow);
-        qCInfo(lcSimulator).noquote() << (dialNow ? "Accepted call" : "Queued call")
+        qCDebug(lcSimulator).noquote() << (dialNow ? "Accepted call" : "Queued call")
                                       << call.callUuid << "to" << destination;
         if (dialNow)
             player->dial();
