@@ -72,6 +72,8 @@ QJsonObject CallViews::cdr(const SimulatedCall &call) const
         {u"stir_verification"_s, stirVerification},
         {u"stir_attestation"_s, QString()},
         {u"voice_network_group"_s, u"Simulated Network"_s},
+        {u"source_ip"_s, QString()},
+        {u"cnam_lookup"_s, QString()},
         {u"cnam_lookup_number_config"_s, QString()},
     };
 }

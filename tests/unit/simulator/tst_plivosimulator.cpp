@@ -128,6 +128,7 @@ private Q_SLOTS:
     void error500FaultStillPlacesCall();
     void stallFaultAnswersLate();
     void sameSeedRepeatsOutcomes();
+    void responsesCarryNodeSdkFields();
 
 private:
     void startSimulator(const SimulatorSettings &settings);
@@ -1090,6 +1091,93 @@ void TestPlivoSimulator::sameSeedRepeatsOutcomes()
     QCOMPARE(second, first);
     QVERIFY(other != first);
     QVERIFY(QSet<int>(first.cbegin(), first.cend()).size() >= 3);
+}
+
+// Plivo's Node SDK cannot be pointed at another host for its Call API (it
+// sends every voice request to api.plivo.com), so these are checked against
+// the fields its response classes read and its canned answers carry, from the
+// npm package plivo@4.79.0: dist/resources/call.js (CreateCallResponse,
+// GetLiveCallResponse, GetQueuedCallResponse, RetrieveCallResponse),
+// dist/resources/accounts.js (GetAccountDetails) and dist/rest/request-test.js
+// (the Call/ list, Number/ list and live call list answers).
+void TestPlivoSimulator::responsesCarryNodeSdkFields()
+{
+    SimulatorSettings settings = fastSettings();
+    settings.talkTime = {3000, 3000};
+    settings.callsPerSecond = 0.2;
+    startSimulator(settings);
+    const auto checkFields = [](const QJsonObject &object, const QStringList &fields) {
+        QStringList missing;
+        for (const QString &field : fields) {
+            if (!object.contains(field))
+                missing.append(field);
+        }
+        return missing.join(u", "_s);
+    };
+
+    const RestResult created =
+        m_client->post(u"Call/"_s, callBody(u"+14155551001"_s));
+    QCOMPARE(checkFields(created.json, {u"api_id"_s, u"message"_s, u"request_uuid"_s}), QString());
+    const RestResult queued = m_client->post(u"Call/"_s, callBody(u"+14155551002"_s));
+    QCOMPARE(queued.json.value(u"message"_s).toString(), u"call queued"_s);
+
+    QTRY_COMPARE(m_receiver->count(u"/answer"_s), 1);
+    const QString liveUuid = m_receiver->receivedOn(u"/answer"_s).value(0).value(u"CallUUID"_s);
+    const RestResult liveList = m_client->get(u"Call/"_s, QUrlQuery(u"status=live"_s));
+    QCOMPARE(checkFields(liveList.json, {u"api_id"_s, u"calls"_s}), QString());
+    const RestResult live = m_client->get(u"Call/%1/"_s.arg(liveUuid), QUrlQuery(u"status=live"_s));
+    QCOMPARE(checkFields(live.json, {u"api_id"_s, u"call_status"_s, u"call_uuid"_s,
+                                     u"caller_name"_s, u"direction"_s, u"from"_s,
+                                     u"request_uuid"_s, u"session_start"_s, u"to"_s,
+                                     u"stir_verification"_s, u"stir_attestation"_s}),
+             QString());
+
+    const QString queuedUuid = m_client->get(u"Call/"_s, QUrlQuery(u"status=queued"_s))
+                                   .json.value(u"calls"_s)
+                                   .toArray()
+                                   .at(0)
+                                   .toString();
+    const RestResult queuedCall =
+        m_client->get(u"Call/%1/"_s.arg(queuedUuid), QUrlQuery(u"status=queued"_s));
+    QCOMPARE(checkFields(queuedCall.json, {u"api_id"_s, u"direction"_s, u"from"_s,
+                                           u"call_status"_s, u"to"_s, u"caller_name"_s,
+                                           u"call_uuid"_s, u"request_uuid"_s}),
+             QString());
+
+    QCOMPARE(m_client->remove(u"Call/%1/"_s.arg(liveUuid)).status, 204);
+    QTRY_COMPARE(m_simulator->account().cdrs().size(), 1);
+    const QStringList cdrFields = {
+        u"answer_time"_s,       u"bill_duration"_s,     u"billed_duration"_s,
+        u"call_direction"_s,    u"call_duration"_s,     u"call_state"_s,
+        u"call_uuid"_s,         u"conference_uuid"_s,   u"end_time"_s,
+        u"from_number"_s,       u"hangup_cause_code"_s, u"hangup_cause_name"_s,
+        u"hangup_source"_s,     u"initiation_time"_s,   u"parent_call_uuid"_s,
+        u"resource_uri"_s,      u"to_number"_s,         u"total_amount"_s,
+        u"total_rate"_s,        u"stir_verification"_s, u"stir_attestation"_s,
+        u"source_ip"_s,         u"cnam_lookup"_s,       u"voice_network_group"_s};
+    const RestResult cdr = m_client->get(u"Call/%1/"_s.arg(liveUuid));
+    QCOMPARE(checkFields(cdr.json, cdrFields + QStringList{u"api_id"_s}), QString());
+    const RestResult cdrList = m_client->get(u"Call/"_s);
+    QCOMPARE(checkFields(cdrList.json, {u"api_id"_s, u"meta"_s, u"objects"_s}), QString());
+    QCOMPARE(checkFields(cdrList.json.value(u"meta"_s).toObject(),
+                         {u"limit"_s, u"next"_s, u"offset"_s, u"previous"_s, u"total_count"_s}),
+             QString());
+    QCOMPARE(checkFields(cdrList.json.value(u"objects"_s).toArray().at(0).toObject(), cdrFields),
+             QString());
+
+    const RestResult account = m_client->get(QString());
+    QCOMPARE(checkFields(account.json, {u"account_type"_s, u"address"_s, u"api_id"_s,
+                                        u"auto_recharge"_s, u"billing_mode"_s,
+                                        u"cash_credits"_s, u"city"_s, u"name"_s,
+                                        u"resource_uri"_s, u"state"_s, u"timezone"_s}),
+             QString());
+    const RestResult numbers = m_client->get(u"Number/"_s);
+    QCOMPARE(checkFields(numbers.json.value(u"objects"_s).toArray().at(0).toObject(),
+                         {u"added_on"_s, u"alias"_s, u"application"_s, u"carrier"_s,
+                          u"monthly_rental_rate"_s, u"number"_s, u"number_type"_s, u"region"_s,
+                          u"resource_uri"_s, u"sms_enabled"_s, u"sms_rate"_s, u"sub_account"_s,
+                          u"voice_enabled"_s, u"voice_rate"_s}),
+             QString());
 }
 
 QTEST_GUILESS_MAIN(TestPlivoSimulator)
