@@ -1,7 +1,9 @@
 #include "exitcodes.h"
+#include "servecommand.h"
 #include "servicecommands.h"
 #include "signaturecommand.h"
 #include "store/connection.h"
+#include "userscommand.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -25,6 +27,9 @@ QString usage()
         "  start BATCH_ID  call a batch and run it here until it ends\n"
         "  status BATCH_ID print a batch's progress (--json for JSON)\n"
         "  export BATCH_ID write the call report (--format csv --output FILE)\n"
+        "  serve           run the engine and the REST API until SIGINT or SIGTERM\n"
+        "  users ACTION    add, list or revoke REST API users\n"
+        "  tokens rotate USER_ID  replace a user's REST API tokens\n"
         "  webhook-signature  compute or check a Plivo callback signature\n"
         "\n"
         "Options:\n"
@@ -83,6 +88,12 @@ int main(int argc, char *argv[])
         return commands.runStatus(arguments);
     if (command == u"export")
         return commands.runExport(arguments);
+    if (command == u"serve")
+        return ServeCommand(storePath).run(arguments);
+    if (command == u"users")
+        return UsersCommand(storePath).runUsers(arguments);
+    if (command == u"tokens")
+        return UsersCommand(storePath).runTokens(arguments);
     if (command == u"webhook-signature")
         return SignatureCommand::run(arguments);
 

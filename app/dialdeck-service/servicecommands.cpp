@@ -126,6 +126,40 @@ Result<void> writeRejects(const QString &path, const QList<RejectedRow> &rejecte
     return {};
 }
 
+// The user --owner names, or the local operator without it.
+Result<User> importOwner(QSqlDatabase db, const QString &ownerId)
+{
+    UserRepository users(db);
+    if (ownerId.isEmpty())
+        return users.ensureLocalOperator();
+
+    Result<std::optional<User>> owner = users.find(ownerId);
+    if (!owner)
+        return owner.error();
+    if (!owner->has_value()) {
+        return Error{u"not_found"_s, tr("User %1 does not exist; list the users with \"users "
+                                        "list\".")
+                                         .arg(ownerId)};
+    }
+    return owner->value();
+}
+
+Result<void> checkPhonesExist(QSqlDatabase db, const QStringList &phoneIds)
+{
+    PhoneRepository phones(db);
+    for (const QString &id : phoneIds) {
+        Result<std::optional<Phone>> phone = phones.find(id);
+        if (!phone)
+            return phone.error();
+        if (!phone->has_value()) {
+            return Error{u"not_found"_s, tr("Caller number %1 does not exist; list them with "
+                                            "\"phones list\".")
+                                             .arg(id)};
+        }
+    }
+    return {};
+}
+
 void printImportSummary(const ImportSummary &summary, const QString &name)
 {
     out() << summary.batchId << Qt::endl;
@@ -224,6 +258,10 @@ int ServiceCommands::runImport(const QStringList &arguments)
         {u"format"_s, tr("Force the file format: delimited, google_contacts or vicidial."),
          u"FORMAT"_s},
         {u"rejects"_s, tr("Write every rejected row with its reason to this CSV file."), u"FILE"_s},
+        {u"owner"_s, tr("Id of the user who owns the batch (default: the local operator)."),
+         u"USER_ID"_s},
+        {u"phones"_s, tr("Caller number ids the batch rotates through, comma separated."),
+         u"IDS"_s},
     });
     int exitCode = ExitCode::Ok;
     if (!parse(parser, arguments, 1, exitCode))
@@ -261,10 +299,13 @@ int ServiceCommands::runImport(const QStringList &arguments)
     Result<Connection> connection = Connection::openSqlite(m_storePath, u"import"_s);
     if (!connection)
         return fail(connection.error());
-    Result<User> owner = UserRepository(connection->database()).ensureLocalOperator();
+    Result<User> owner = importOwner(connection->database(), parser.value(u"owner"_s));
     if (!owner)
         return fail(owner.error());
     options.ownerUserId = owner->id;
+    options.phoneIds = parser.value(u"phones"_s).split(u',', Qt::SkipEmptyParts);
+    if (Result<void> known = checkPhonesExist(connection->database(), options.phoneIds); !known)
+        return fail(known.error());
 
     Result<ImportSummary> summary = Importer::run(connection->database(), options, {});
     if (!summary)

@@ -5,6 +5,7 @@
 #include "core/ids.h"
 #include "core/logging.h"
 #include "core/virtualclock.h"
+#include "import/callwriter.h"
 #include "journal.h"
 #include "store/batchrepository.h"
 #include "store/connection.h"
@@ -13,6 +14,7 @@
 #include "store/userrepository.h"
 
 #include <QPromise>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
 #include <QUuid>
@@ -49,6 +51,30 @@ CommandResult failure(const QString &batchId, const QString &code, const QString
 CommandResult failure(const QString &batchId, const Error &error)
 {
     return failure(batchId, error.code, error.message);
+}
+
+// Deletes the calls of a batch that has no attempts and inserts `calls` as
+// pending calls. The caller owns the transaction.
+Result<void> replaceCalls(QSqlDatabase db, const QString &batchId, const QList<CallRecord> &calls)
+{
+    QSqlQuery query(db);
+    query.prepare(u"DELETE FROM calls WHERE batch_id = ?"_s);
+    query.addBindValue(batchId);
+    if (!query.exec()) {
+        return Error{u"store_failed"_s, Engine::tr("Could not delete the calls of batch %1: %2")
+                                            .arg(batchId, query.lastError().text())};
+    }
+
+    CallWriter writer(db);
+    if (Result<void> prepared = writer.prepare(batchId); !prepared)
+        return prepared;
+    for (const CallRecord &call : calls) {
+        if (Result<void> inserted = writer.insert(call); !inserted)
+            return inserted;
+    }
+    qCInfo(lcDialer) << "Replaced the calls of batch" << batchId << "with" << calls.size()
+                     << "calls from the start request";
+    return {};
 }
 
 CommandResult success(const BatchRun &run)
@@ -236,6 +262,11 @@ CommandResult Engine::start(const StartRequest &request)
                            .arg(batchId, problems.first().message));
     }
 
+    if (request.replacementCalls) {
+        if (Result<void> replaceable = checkReplaceable(batch); !replaceable)
+            return failure(batchId, replaceable.error());
+    }
+
     Result<QList<Phone>> phones = resolvePhones(request, batch);
     if (!phones)
         return failure(batchId, phones.error());
@@ -245,7 +276,7 @@ CommandResult Engine::start(const StartRequest &request)
         sessionId = batch.sessionId;
     if (sessionId.isEmpty())
         sessionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    return launch(std::move(batch), *phones, sessionId);
+    return launch(std::move(batch), *phones, sessionId, request.replacementCalls);
 }
 
 Result<void> Engine::checkRequester(const StartRequest &request, const Batch &batch)
@@ -309,6 +340,22 @@ Result<void> Engine::checkStartable(const Batch &batch)
     return {};
 }
 
+Result<void> Engine::checkReplaceable(const Batch &batch)
+{
+    QSqlQuery query(m_connection->database());
+    query.prepare(u"SELECT EXISTS (SELECT 1 FROM attempts WHERE batch_id = ?)"_s);
+    query.addBindValue(batch.id);
+    if (!query.exec() || !query.next())
+        return Error{u"store_failed"_s, tr("Could not read the attempts of batch %1.").arg(batch.id)};
+    if (query.value(0).toBool()) {
+        return Error{u"conflict"_s, tr("Batch %1 has already dialed calls, so its calls cannot be "
+                                       "replaced; start it without call data or create a new "
+                                       "batch.")
+                                        .arg(batch.id)};
+    }
+    return {};
+}
+
 Result<QList<Phone>> Engine::resolvePhones(const StartRequest &request, const Batch &batch)
 {
     const QStringList ids = request.phoneIds.value_or(batch.phoneIds);
@@ -340,7 +387,8 @@ Result<QList<Phone>> Engine::resolvePhones(const StartRequest &request, const Ba
     return phones;
 }
 
-CommandResult Engine::launch(Batch batch, QList<Phone> phones, const QString &sessionId)
+CommandResult Engine::launch(Batch batch, QList<Phone> phones, const QString &sessionId,
+                             const std::optional<QList<CallRecord>> &replacementCalls)
 {
     const QString batchId = batch.id;
     const qint64 nowMs = m_clock->nowMs();
@@ -361,7 +409,13 @@ CommandResult Engine::launch(Batch batch, QList<Phone> phones, const QString &se
     if (Result<void> begun = m_journal->begin(); !begun)
         return failure(batchId, begun.error());
 
-    Result<void> loaded = run->load(nowMs, *doNotCall);
+    // Replacing the calls shares the transaction of the start, so a start
+    // that fails below leaves the batch's old calls in place.
+    Result<void> loaded = replacementCalls ? replaceCalls(m_connection->database(), batchId,
+                                                          *replacementCalls)
+                                           : Result<void>();
+    if (loaded)
+        loaded = run->load(nowMs, *doNotCall);
     const qint64 dialable = run->progress(nowMs).count(CallStatus::Pending)
                             + run->progress(nowMs).count(CallStatus::WaitingForWindow);
     if (loaded && dialable == 0 && run->inFlightAttemptIds().isEmpty()) {

@@ -36,6 +36,10 @@ struct StartRequest
     // Tags this run; repeating a start with the same session id returns the
     // existing run and never dials again.
     QString sessionId;
+    // Checked calls (see Importer::validateRecords) that replace the batch's
+    // calls in the transaction that starts it. Rejected with conflict when the
+    // batch already has attempts.
+    std::optional<QList<CallRecord>> replacementCalls;
 };
 
 // The result of a command. errorCode is empty on success; otherwise one of
@@ -109,7 +113,9 @@ private:
     Result<void> checkRequester(const StartRequest &request, const Batch &batch);
     Result<void> checkStartable(const Batch &batch);
     Result<QList<Phone>> resolvePhones(const StartRequest &request, const Batch &batch);
-    CommandResult launch(Batch batch, QList<Phone> phones, const QString &sessionId);
+    Result<void> checkReplaceable(const Batch &batch);
+    CommandResult launch(Batch batch, QList<Phone> phones, const QString &sessionId,
+                         const std::optional<QList<CallRecord>> &replacementCalls);
 
     Result<void> saveStatus(BatchRun &run);
     void tick();

@@ -111,6 +111,20 @@ const std::vector<std::vector<const char *>> &migrationSteps()
                 reason TEXT NOT NULL DEFAULT '',
                 added_at INTEGER NOT NULL))",
         },
+        // REST API tokens. The text handed to the user is "<id>.<secret>";
+        // only SHA-256(salt || secret) is kept, so a copy of the store cannot
+        // be used to call the API.
+        {
+            R"(CREATE TABLE api_tokens (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                salt BLOB NOT NULL,
+                secret_hash BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER,
+                revoked_at INTEGER))",
+            "CREATE INDEX api_tokens_user ON api_tokens (user_id)",
+        },
     };
     return steps;
 }
