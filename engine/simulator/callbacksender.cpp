@@ -108,7 +108,7 @@ private:
         finish();
     }
 
-    // Stores the try's answer; returns true when the policy retries it.
+    // Stores the try's response and returns true when the policy retries it.
     bool readAnswer(QNetworkReply *reply)
     {
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

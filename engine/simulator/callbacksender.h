@@ -22,15 +22,15 @@ struct CallbackDelivery
     PlivoSignature::Params params;
 };
 
-// What became of a delivery after all its tries.
+// The outcome of a delivery after all its tries.
 struct CallbackResult
 {
-    // 0 when no HTTP answer arrived.
+    // 0 when no HTTP response arrived.
     int httpStatus = 0;
     QByteArray body;
     QByteArray contentType;
     int tries = 0;
-    // Set when no HTTP answer arrived: what failed, in words.
+    // Set when no HTTP response arrived: what failed, in words.
     QString failure;
 
     bool isSuccess() const { return httpStatus >= 200 && httpStatus < 300; }
@@ -39,9 +39,9 @@ struct CallbackResult
 // Sends signed callbacks as Plivo does: form fields in a POST body or in the
 // query of a GET, signed with V3 (X-Plivo-Signature-V3, -Ma-V3 and -V3-Nonce)
 // over the exact URL requested with a fresh nonce per try. A try that fails to
-// connect or to read an answer is repeated up to the URL's retry count
-// (default: the simulator's --callback-retries); an HTTP error answer is not,
-// unless the URL fragment asks for it.
+// connect or to read a response is repeated up to the URL's retry count, which
+// defaults to the simulator's --callback-retries. An HTTP error response is not
+// repeated unless the URL fragment asks for it.
 class CallbackSender final : public QObject
 {
     Q_OBJECT

@@ -28,7 +28,7 @@ class CallPlayer final : public QObject
     Q_DISABLE_COPY_MOVE(CallPlayer)
 
 public:
-    // What a player needs from the simulator; all outlive the player.
+    // The simulator parts a player uses; all of them outlive the player.
     struct Context
     {
         const SimulatorSettings &settings;

@@ -74,7 +74,8 @@ Result<QStringList> parseDestinations(const QString &to)
                 u"invalid to parameter: \"%1\" is neither a phone number nor a sip: URI"_s.arg(
                     destination));
         }
-        // Plivo dials each unique destination once.
+        // NOTE: Plivo counts unique destinations toward its limit of 1000; that
+        // it also dials a repeated destination only once is assumed.
         if (seen.contains(destination))
             continue;
         seen.insert(destination);

@@ -174,8 +174,8 @@ PlivoSignature::Params CallViews::hangupParams(const SimulatedCall &call) const
     params.append({u"BillDuration"_s, QString::number(call.durationSeconds)});
 
     // NOTE: Plivo documents that the hangup payload includes the cause's name,
-    // code and source and the billing figures, but not under which field
-    // names; these are the names integrators read.
+    // code and source and the billing figures, but not their field names.
+    // These are the names integrators read.
     params.append({u"HangupCauseName"_s, call.cause.name});
     params.append({u"HangupCauseCode"_s, QString::number(call.cause.code)});
     params.append({u"HangupSource"_s, call.cause.source});

@@ -25,9 +25,9 @@ enum class CallEnding
     HungUpByApiAllAfterAnswer,
 };
 
-// What Plivo reports about a call's end: the hangup callback's HangupCause
-// (a raw telephony cause), CallStatus, and the hangup cause code, name and
-// source that CDRs and the hangup callback carry.
+// Plivo's report of a call's end: the hangup callback's HangupCause (a raw
+// telephony cause), CallStatus, and the hangup cause code, name and source
+// that CDRs and the hangup callback carry.
 struct HangupCause
 {
     QString telephonyCause;

@@ -265,7 +265,7 @@ void PlivoSimulator::send(QHttpServerResponder &&responder, const RestReply &rep
         return;
     }
 
-    // The stall fault: keep the connection open and answer later, if the
+    // The stall fault keeps the connection open and responds later if the
     // client is still there. The socket owns the request the responder refers to.
     auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
     const QPointer<QTcpSocket> socket = held->socket();
@@ -286,7 +286,7 @@ void PlivoSimulator::writeReply(QHttpServerResponder &responder, const RestReply
         return;
     }
 
-    // Plivo's 401 answers may lack api_id; every other answer carries one.
+    // Plivo's 401 responses may lack api_id, but every other response carries one.
     QJsonObject body = reply.body;
     if (reply.status != 401)
         body.insert(u"api_id"_s, newApiId());
@@ -322,7 +322,7 @@ PlivoSimulator::RestReply PlivoSimulator::createCalls(const QHttpServerRequest &
                     true,
                     0};
 
-    // Faults change only this answer: the calls above are placed either way.
+    // Faults change only this response, because the calls above are placed either way.
     const SeededDraw random(m_settings.seed);
     const quint64 index = m_createRequests++;
     if (random.chance(m_settings.faults.error500AfterPlace, SeededDraw::Stream::Error500, index)) {

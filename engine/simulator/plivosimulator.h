@@ -35,8 +35,8 @@ class QueryParams;
 //
 // Requests need HTTP Basic authentication with the Auth ID and Token (401
 // otherwise) and count against the REST limit (429 beyond it). Unknown paths
-// answer 404, other methods 405, invalid parameters 400 with Plivo's error
-// shape {"api_id", "error"}.
+// get 404, other methods 405, invalid parameters 400 with Plivo's error shape
+// {"api_id", "error"}.
 class PlivoSimulator final : public QObject
 {
     Q_OBJECT
@@ -70,8 +70,8 @@ private:
         Number,
     };
 
-    // One answer: a status and a JSON body (api_id is added on writing), or no
-    // body (204), possibly held back by the stall fault.
+    // One response: a status and a JSON body (api_id is added on writing), or
+    // no body (204), possibly held back by the stall fault.
     struct RestReply
     {
         int status = 200;

@@ -7,8 +7,8 @@
 namespace Dialdeck {
 
 // The decoded query of a REST request. "+" and "%20" both decode to a space,
-// as Plivo's SDKs encode spaces either way; a key given twice keeps its first
-// value.
+// because HTTP clients encode spaces either way. A key given twice keeps its
+// first value.
 class QueryParams
 {
 public:

@@ -7,8 +7,8 @@
 namespace Dialdeck {
 
 // Plivo's REST rate limit: at most `limit` requests in any window of
-// `windowMs` wall-clock ms (300 in 5 s by default); beyond it the API answers
-// 429. Rejected requests do not count, so a client that backs off gets through.
+// `windowMs` wall-clock ms (300 in 5 s by default). Beyond it the API responds
+// with 429. Rejected requests do not count, so a client that backs off gets through.
 class RequestLimiter
 {
 public:

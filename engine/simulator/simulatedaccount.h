@@ -16,8 +16,8 @@ class CallbackSender;
 class Clock;
 struct SimulatorSettings;
 
-// The calls of the simulated account: it accepts Make Call requests, paces
-// them through the dial queue, plays each out, answers hang-up requests and
+// The calls of the simulated account. It accepts Make Call requests, paces
+// them through the dial queue, plays each out, serves hang-up requests and
 // look-ups, keeps the CDRs and the journal, and charges call costs to the
 // account's cash credits.
 class SimulatedAccount final : public QObject
@@ -32,7 +32,7 @@ public:
 
     Result<void> openJournal(const QString &path);
 
-    // What place() did with the destinations of one request, in their order.
+    // The result of place() for the destinations of one request, in their order.
     struct Placement
     {
         QStringList requestUuids;

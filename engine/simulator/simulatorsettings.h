@@ -49,9 +49,9 @@ struct FaultSettings
     double reorderCallbacks = 0.0;
     // Each notification callback waits a seeded delay from 0 to this many ms.
     int delayCallbacksMs = 0;
-    // Share of create requests that place their calls but answer HTTP 500.
+    // Share of create requests that place their calls but respond with HTTP 500.
     double error500AfterPlace = 0.0;
-    // Share of create requests that place their calls but answer after stallMs.
+    // Share of create requests that place their calls but respond only after stallMs.
     double stall = 0.0;
     int stallMs = 8000;
 };

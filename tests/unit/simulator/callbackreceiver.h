@@ -29,8 +29,8 @@ struct ReceivedCallback
     bool signatureValid(const QByteArray &token) const;
 };
 
-// A web server on 127.0.0.1 that stands in for Dialdeck's webhook intake:
-// it records every request and answers answer and fallback fetches with XML.
+// A web server on 127.0.0.1 in place of Dialdeck's webhook intake. It records
+// every request and returns XML to answer and fallback URL fetches.
 class CallbackReceiver : public QObject
 {
 public:
@@ -40,7 +40,7 @@ public:
     // "http://127.0.0.1:PORT" + pathAndQuery.
     QString url(const QString &pathAndQuery) const;
 
-    // Answers requests to `path` with this status, body and content type.
+    // Responds to requests for `path` with this status, body and content type.
     void setAnswer(const QString &path, int status, const QByteArray &body,
                    const QByteArray &contentType = "application/xml");
 

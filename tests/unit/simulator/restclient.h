@@ -8,7 +8,7 @@
 // What one REST request came back with.
 struct RestResult
 {
-    // 0 when no answer arrived (time-out or network error).
+    // 0 when no response arrived (time-out or network error).
     int status = 0;
     QByteArray body;
     QJsonObject json;

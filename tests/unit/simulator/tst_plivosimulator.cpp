@@ -832,7 +832,7 @@ void TestPlivoSimulator::silentServerIsRetriedAfterReadTimeout()
     settings.callbackRetries = 2;
     startSimulator(settings);
 
-    // A server that accepts connections and never answers; the URL fragment
+    // A server that accepts connections and never responds. The URL fragment
     // sets a 200 ms read timeout.
     QTcpServer silent;
     QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
@@ -1093,13 +1093,13 @@ void TestPlivoSimulator::sameSeedRepeatsOutcomes()
     QVERIFY(QSet<int>(first.cbegin(), first.cend()).size() >= 3);
 }
 
-// Plivo's Node SDK cannot be pointed at another host for its Call API (it
-// sends every voice request to api.plivo.com), so these are checked against
-// the fields its response classes read and its canned answers carry, from the
-// npm package plivo@4.79.0: dist/resources/call.js (CreateCallResponse,
+// Plivo's Node SDK sends every Call API request to api.plivo.com, so it cannot
+// be pointed at the simulator. These checks use the fields that its response
+// classes read and its canned responses carry instead. Source: the npm package
+// plivo@4.79.0, files dist/resources/call.js (CreateCallResponse,
 // GetLiveCallResponse, GetQueuedCallResponse, RetrieveCallResponse),
 // dist/resources/accounts.js (GetAccountDetails) and dist/rest/request-test.js
-// (the Call/ list, Number/ list and live call list answers).
+// (the Call/ list, Number/ list and live call list responses).
 void TestPlivoSimulator::responsesCarryNodeSdkFields()
 {
     SimulatorSettings settings = fastSettings();
