@@ -97,7 +97,7 @@ private:
         if (m_cancelled)
             return;
 
-        const bool retry = readAnswer(reply);
+        const bool retry = readResponse(reply);
         if (retry && m_result.tries <= m_policy.retries && remainingMs() > 0) {
             qCInfo(lcSimulator).noquote()
                 << "Retrying" << m_delivery.label << "to" << urlForLog(m_delivery.target.url)
@@ -109,7 +109,7 @@ private:
     }
 
     // Stores the try's response and returns true when the policy retries it.
-    bool readAnswer(QNetworkReply *reply)
+    bool readResponse(QNetworkReply *reply)
     {
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status > 0 && !m_timedOut) {
