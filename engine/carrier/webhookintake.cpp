@@ -7,6 +7,7 @@
 
 #include <QHttpServer>
 #include <QHttpServerRequest>
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QUrlQuery>
 
@@ -19,14 +20,10 @@ namespace {
 // Plivo's callbacks are a few kilobytes; anything near this is not one.
 constexpr qsizetype MaxCallbackBytes = 256 * 1024;
 
-QFuture<QHttpServerResponse> respondNow(QHttpServerResponse response)
+void respond(QHttpServerResponder &responder, const char *text,
+             QHttpServerResponder::StatusCode status)
 {
-    return QtFuture::makeReadyFuture(std::move(response));
-}
-
-QHttpServerResponse plainText(const char *text, QHttpServerResponse::StatusCode status)
-{
-    return QHttpServerResponse("text/plain", QByteArray(text) + '\n', status);
+    responder.write(QByteArray(text) + '\n', "text/plain", status);
 }
 
 } // namespace
@@ -46,10 +43,10 @@ WebhookIntake::~WebhookIntake() = default;
 
 void WebhookIntake::registerRoutes(QHttpServer &server)
 {
-    server.route(u"/plivo/<arg>"_s, QHttpServerRequest::Method::Get | QHttpServerRequest::Method::Post,
-                 [this](const QString &kind, const QHttpServerRequest &request) {
-                     return handle(kind, request);
-                 });
+    server.route(
+        u"/plivo/<arg>"_s,
+        [this](const QString &kind, const QHttpServerRequest &request,
+               QHttpServerResponder &&responder) { handle(kind, request, std::move(responder)); });
 }
 
 QString WebhookIntake::publicUrlFor(const QHttpServerRequest &request, const QString &kind) const
@@ -70,40 +67,47 @@ bool WebhookIntake::signatureMatches(const QHttpServerRequest &request, const QS
     if (nonce.isEmpty() || (v3.isEmpty() && mainV3.isEmpty()))
         return false;
 
-    const QByteArray method = request.method() == QHttpServerRequest::Method::Get ? "GET"
-                                                                                   : "POST";
+    const QByteArray method = request.method() == QHttpServerRequest::Method::Get ? "GET" : "POST";
     const QString url = publicUrlFor(request, kind);
     for (const QByteArray &token : m_settings.authTokens) {
         if (!v3.isEmpty() && PlivoSignature::verifyV3(token, method, url, bodyParams, nonce, v3))
             return true;
-        if (!mainV3.isEmpty()
-            && PlivoSignature::verifyV3(token, method, url, bodyParams, nonce, mainV3))
+        if (!mainV3.isEmpty() &&
+            PlivoSignature::verifyV3(token, method, url, bodyParams, nonce, mainV3))
             return true;
     }
     return false;
 }
 
-QFuture<QHttpServerResponse> WebhookIntake::handle(const QString &kind,
-                                                   const QHttpServerRequest &request)
+void WebhookIntake::handle(const QString &kind, const QHttpServerRequest &request,
+                           QHttpServerResponder &&responder)
 {
     const std::optional<PlivoCallback::Kind> callbackKind = PlivoCallback::kindFromPath(kind);
-    if (!callbackKind)
-        return respondNow(plainText("Unknown callback", QHttpServerResponse::StatusCode::NotFound));
+    if (!callbackKind) {
+        respond(responder, "Unknown callback", QHttpServerResponder::StatusCode::NotFound);
+        return;
+    }
+    const bool isGet = request.method() == QHttpServerRequest::Method::Get;
+    if (!isGet && request.method() != QHttpServerRequest::Method::Post) {
+        respond(responder, "Use GET or POST", QHttpServerResponder::StatusCode::MethodNotAllowed);
+        return;
+    }
     if (request.body().size() > MaxCallbackBytes) {
         ++m_counters.malformed;
-        return respondNow(plainText("Callback too large",
-                                    QHttpServerResponse::StatusCode::PayloadTooLarge));
+        respond(responder, "Callback too large", QHttpServerResponder::StatusCode::PayloadTooLarge);
+        return;
     }
 
     PlivoSignature::Params bodyParams;
-    if (request.method() == QHttpServerRequest::Method::Post && !request.body().isEmpty()) {
+    if (!isGet && !request.body().isEmpty()) {
         Result<PlivoSignature::Params> parsed = FormParams::parse(request.body());
         if (!parsed) {
             ++m_counters.malformed;
-            qCWarning(lcWebhook).noquote() << "Refused a" << kind
-                                           << "callback with an unreadable body";
-            return respondNow(plainText("Unreadable form body",
-                                        QHttpServerResponse::StatusCode::BadRequest));
+            qCWarning(lcWebhook).noquote()
+                << "Refused a" << kind << "callback with an unreadable body";
+            respond(responder, "Unreadable form body",
+                    QHttpServerResponder::StatusCode::BadRequest);
+            return;
         }
         bodyParams = *parsed;
     }
@@ -112,10 +116,9 @@ QFuture<QHttpServerResponse> WebhookIntake::handle(const QString &kind,
         ++m_counters.forged;
         qCWarning(lcWebhook).noquote()
             << "Refused a" << kind << "callback whose Plivo signature does not match"
-            << publicUrlFor(request, kind)
-            << "(check the public URL setting and the Auth Token)";
-        return respondNow(plainText("Signature does not match",
-                                    QHttpServerResponse::StatusCode::Forbidden));
+            << publicUrlFor(request, kind) << "(check the public URL setting and the Auth Token)";
+        respond(responder, "Signature does not match", QHttpServerResponder::StatusCode::Forbidden);
+        return;
     }
 
     const QUrlQuery query(request.url());
@@ -124,32 +127,40 @@ QFuture<QHttpServerResponse> WebhookIntake::handle(const QString &kind,
     PlivoSignature::Params params = bodyParams;
     for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded))
         params.append({key, value});
-    Result<CarrierEvent> event = idOk ? PlivoCallback::toEvent(*callbackKind, params, attemptId, 0)
-                                      : Result<CarrierEvent>(Error{u"invalid_argument"_s,
-                                                                   u"no attempt id"_s});
+    Result<CarrierEvent> event =
+        idOk ? PlivoCallback::toEvent(*callbackKind, params, attemptId, 0)
+             : Result<CarrierEvent>(Error{u"invalid_argument"_s, u"no attempt id"_s});
     if (!event) {
         ++m_counters.malformed;
-        qCWarning(lcWebhook).noquote() << "Refused a" << kind << "callback:"
-                                       << event.error().message;
-        return respondNow(plainText("Callback not understood",
-                                    QHttpServerResponse::StatusCode::BadRequest));
+        qCWarning(lcWebhook).noquote()
+            << "Refused a" << kind << "callback:" << event.error().message;
+        respond(responder, "Callback not understood", QHttpServerResponder::StatusCode::BadRequest);
+        return;
     }
 
     qCDebug(lcWebhook).noquote() << "Callback" << kind << "of attempt" << attemptId << "call"
                                  << event->callUuid;
+    // The answer goes out once the engine committed the event, so that a
+    // failure can be reported while the sender still waits. The responder
+    // moves into the continuation; Qt 6.4's QFuture responses cannot be used
+    // for this because its server keeps a reference to the finished request.
     const bool isAnswer = *callbackKind == PlivoCallback::Kind::Answer;
-    return m_deliver(*event).then(this, [this, isAnswer, attemptId](bool committed) {
+    auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
+    m_deliver(*event).then(this, [this, pending, isAnswer, attemptId](bool committed) {
         if (!committed) {
             ++m_counters.storeFailures;
-            qCCritical(lcWebhook) << "The engine could not store the event of attempt"
-                                  << attemptId;
-            return plainText("Not stored; send again",
-                             QHttpServerResponse::StatusCode::ServiceUnavailable);
+            qCCritical(lcWebhook) << "The engine could not store the event of attempt" << attemptId;
+            respond(*pending, "Not stored; send again",
+                    QHttpServerResponder::StatusCode::ServiceUnavailable);
+            return;
         }
         ++m_counters.accepted;
-        if (isAnswer)
-            return QHttpServerResponse("application/xml", m_answerFor(attemptId));
-        return plainText("OK", QHttpServerResponse::StatusCode::Ok);
+        qCDebug(lcWebhook) << "Event of attempt" << attemptId << "committed";
+        if (isAnswer) {
+            pending->write(m_answerFor(attemptId), "application/xml");
+            return;
+        }
+        respond(*pending, "OK", QHttpServerResponder::StatusCode::Ok);
     });
 }
 

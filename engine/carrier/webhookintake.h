@@ -13,6 +13,7 @@
 QT_BEGIN_NAMESPACE
 class QHttpServer;
 class QHttpServerRequest;
+class QHttpServerResponder;
 class QHttpServerResponse;
 QT_END_NAMESPACE
 
@@ -72,7 +73,8 @@ public:
     QString publicUrlFor(const QHttpServerRequest &request, const QString &kind) const;
 
 private:
-    QFuture<QHttpServerResponse> handle(const QString &kind, const QHttpServerRequest &request);
+    void handle(const QString &kind, const QHttpServerRequest &request,
+                QHttpServerResponder &&responder);
     bool signatureMatches(const QHttpServerRequest &request, const QString &kind,
                           const QList<std::pair<QString, QString>> &bodyParams) const;
 
