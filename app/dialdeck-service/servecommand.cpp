@@ -8,6 +8,7 @@
 #include "servicecommands.h"
 #include "store/batchrepository.h"
 #include "store/connection.h"
+#include "webhookrunner.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -51,28 +52,28 @@ Result<QByteArray> readFile(const QString &path, const QString &what)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        return Error{u"invalid_argument"_s, tr("Could not read the %1 %2: %3.")
-                                                .arg(what, path, file.errorString())};
+        return Error{u"invalid_argument"_s,
+                     tr("Could not read the %1 %2: %3.").arg(what, path, file.errorString())};
     }
     return file.readAll();
 }
 
 // Starts the batches the store lists as running or queued: their engine
 // stopped (a shutdown, a crash) without finishing them. Paused batches stay
-// paused. A batch another live engine holds is left to it.
+// paused. A batch that another live engine has leased is left to that engine.
 void resumeInterruptedBatches(const QString &storePath, Engine &engine)
 {
-    Result<Connection> connection = Connection::openSqlite(storePath, u"serve"_s,
-                                                           Connection::Mode::ReadOnly);
+    Result<Connection> connection =
+        Connection::openSqlite(storePath, u"serve"_s, Connection::Mode::ReadOnly);
     if (!connection) {
-        qCWarning(lcService).noquote() << "Could not look for batches to resume:"
-                                       << connection.error().message;
+        qCWarning(lcService).noquote()
+            << "Could not look for batches to resume:" << connection.error().message;
         return;
     }
     Result<QList<Batch>> batches = BatchRepository(connection->database()).list();
     if (!batches) {
-        qCWarning(lcService).noquote() << "Could not look for batches to resume:"
-                                       << batches.error().message;
+        qCWarning(lcService).noquote()
+            << "Could not look for batches to resume:" << batches.error().message;
         return;
     }
 
@@ -85,8 +86,8 @@ void resumeInterruptedBatches(const QString &storePath, Engine &engine)
             if (result.ok())
                 qCInfo(lcService) << "Resumed batch" << batchId << "session" << result.sessionId;
             else
-                qCWarning(lcService).noquote() << "Did not resume batch" << batchId << ":"
-                                               << result.errorMessage;
+                qCWarning(lcService).noquote()
+                    << "Did not resume batch" << batchId << ":" << result.errorMessage;
         });
     }
 }
@@ -101,17 +102,20 @@ int ServeCommand::run(const QStringList &arguments)
            "endpoints beside it) until SIGINT or SIGTERM. Batches that were running when the "
            "store's last engine stopped are resumed."));
     parser.addOptions({
-        {u"listen"_s, tr("Address and port of the REST API, HOST:PORT ([HOST]:PORT for IPv6); "
-                         "port 0 picks a free one."),
+        {u"listen"_s,
+         tr("Address and port of the REST API, HOST:PORT ([HOST]:PORT for IPv6); "
+            "port 0 picks a free one."),
          u"ADDRESS"_s, u"127.0.0.1:8080"_s},
         {u"tls-cert"_s, tr("PEM certificate (chain) to serve HTTPS with; needs --tls-key."),
          u"FILE"_s},
         {u"tls-key"_s, tr("PEM private key (RSA or EC) of --tls-cert."), u"FILE"_s},
-        {u"speed"_s, tr("Clock speed of the simulation: 1 is real time, 60 a minute per second, "
-                        "0 as fast as possible."),
+        {u"speed"_s,
+         tr("Clock speed of the simulation: 1 is real time, 60 a minute per second, "
+            "0 as fast as possible."),
          u"N"_s, u"1"_s},
-        {u"start-at"_s, tr("Start the simulated clock at this instant (ISO 8601, e.g. "
-                           "2026-12-07T14:00:00Z)."),
+        {u"start-at"_s,
+         tr("Start the simulated clock at this instant (ISO 8601, e.g. "
+            "2026-12-07T14:00:00Z)."),
          u"TIME"_s},
         {u"seed"_s, tr("Seed of the simulated carrier, for reproducible runs."), u"N"_s, u"1"_s},
     });
@@ -124,9 +128,10 @@ int ServeCommand::run(const QStringList &arguments)
         return ExitCode::Ok;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        return ServiceCommands::fail(ExitCode::Usage, tr("serve takes no argument \"%1\"; see "
-                                                         "serve --help.")
-                                                          .arg(parser.positionalArguments().first()));
+        return ServiceCommands::fail(ExitCode::Usage,
+                                     tr("serve takes no argument \"%1\"; see "
+                                        "serve --help.")
+                                         .arg(parser.positionalArguments().first()));
     }
 
     Result<ListenAddress> address = parseListen(parser.value(u"listen"_s));
@@ -144,6 +149,10 @@ int ServeCommand::run(const QStringList &arguments)
     // Opened before the engine's thread starts, so the two never migrate the store at once.
     if (Result<void> opened = api.open(); !opened)
         return ServiceCommands::fail(opened.error());
+    // Delivers the outbound progress webhooks that the engine writes.
+    WebhookRunner webhooks(m_storePath, 0);
+    if (Result<void> attached = webhooks.attach(engine); !attached)
+        return ServiceCommands::fail(attached.error());
 
     std::unique_ptr<QHttpServer> server = buildHttpServer(api);
     if (Result<void> tls = setUpTls(parser, *server); !tls)
@@ -158,9 +167,9 @@ int ServeCommand::run(const QStringList &arguments)
     }
     const quint16 port = server->listen(address->host, address->port);
     if (port == 0) {
-        return ServiceCommands::fail(ExitCode::InvalidInput,
-                                     tr("Could not listen on %1; is the port in use?")
-                                         .arg(parser.value(u"listen"_s)));
+        return ServiceCommands::fail(
+            ExitCode::InvalidInput,
+            tr("Could not listen on %1; is the port in use?").arg(parser.value(u"listen"_s)));
     }
 
     int result = ExitCode::Ok;
@@ -228,12 +237,13 @@ Result<EngineSettings> ServeCommand::engineSettings(const QCommandLineParser &pa
     settings.clockSpeed = parser.value(u"speed"_s).toDouble(&speedOk);
     settings.simulation.seed = parser.value(u"seed"_s).toULongLong(&seedOk);
     if (!speedOk || settings.clockSpeed < 0) {
-        return Error{u"invalid_argument"_s, tr("The speed \"%1\" is not a number of 0 or more.")
-                                                .arg(parser.value(u"speed"_s))};
+        return Error{
+            u"invalid_argument"_s,
+            tr("The speed \"%1\" is not a number of 0 or more.").arg(parser.value(u"speed"_s))};
     }
     if (!seedOk) {
-        return Error{u"invalid_argument"_s, tr("The seed \"%1\" is not a whole number.")
-                                                .arg(parser.value(u"seed"_s))};
+        return Error{u"invalid_argument"_s,
+                     tr("The seed \"%1\" is not a whole number.").arg(parser.value(u"seed"_s))};
     }
     if (parser.isSet(u"start-at"_s)) {
         const QDateTime startAt = QDateTime::fromString(parser.value(u"start-at"_s), Qt::ISODate);
@@ -274,7 +284,7 @@ Result<void> ServeCommand::setUpTls(const QCommandLineParser &parser, QHttpServe
 
     const QList<QSslCertificate> chain = QSslCertificate::fromData(*certificateText, QSsl::Pem);
     if (chain.isEmpty()) {
-        return Error{u"invalid_argument"_s, tr("The certificate file %1 holds no PEM "
+        return Error{u"invalid_argument"_s, tr("The certificate file %1 contains no PEM "
                                                "certificate.")
                                                 .arg(parser.value(u"tls-cert"_s))};
     }
@@ -282,7 +292,7 @@ Result<void> ServeCommand::setUpTls(const QCommandLineParser &parser, QHttpServe
     if (key.isNull())
         key = QSslKey(*keyText, QSsl::Ec, QSsl::Pem);
     if (key.isNull()) {
-        return Error{u"invalid_argument"_s, tr("The key file %1 holds no unencrypted PEM RSA or "
+        return Error{u"invalid_argument"_s, tr("The key file %1 contains no unencrypted PEM RSA or "
                                                "EC private key.")
                                                 .arg(parser.value(u"tls-key"_s))};
     }

@@ -22,7 +22,9 @@ struct EngineSettings;
 class ServeCommand final
 {
 public:
-    explicit ServeCommand(QString storePath) : m_storePath(std::move(storePath)) {}
+    explicit ServeCommand(QString storePath)
+        : m_storePath(std::move(storePath))
+    {}
 
     // Runs `serve`; `arguments` starts with "serve". Returns the exit code.
     int run(const QStringList &arguments);

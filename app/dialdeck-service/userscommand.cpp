@@ -19,7 +19,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Longest token lifetime --expires-in accepts, in days (ten years).
+// Maximum token lifetime that --expires-in accepts, in days (ten years).
 constexpr int MaxExpiryDays = 3650;
 const QString callingManagement = u"calling-management"_s;
 
@@ -48,8 +48,8 @@ std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList 
         return ExitCode::Ok;
     }
     if (parser.positionalArguments().size() < minPositional) {
-        return ServiceCommands::fail(ExitCode::Usage, tr("Missing argument; see %1 --help.")
-                                                          .arg(arguments.value(0)));
+        return ServiceCommands::fail(
+            ExitCode::Usage, tr("Missing argument; see %1 --help.").arg(arguments.value(0)));
     }
     return std::nullopt;
 }
@@ -123,15 +123,18 @@ int UsersCommand::runUsers(const QStringList &arguments)
            "  users revoke USER_ID   revokes every token of the user"));
     parser.addPositionalArgument(u"ACTION"_s, tr("add, list or revoke."));
     parser.addOptions({
-        {u"id"_s, tr("For add: id of the new user, 24 lowercase hexadecimal digits (default: a "
-                     "new random id)."),
+        {u"id"_s,
+         tr("For add: id of the new user, 24 lowercase hexadecimal digits (default: a "
+            "new random id)."),
          u"ID"_s},
-        {u"permission"_s, tr("For add: grant a permission; calling-management lets the user "
-                             "start, pause, resume and stop calling. Without it the user gets "
-                             "403 from those endpoints."),
+        {u"permission"_s,
+         tr("For add: grant a permission; calling-management lets the user "
+            "start, pause, resume and stop calling. Without it the user gets "
+            "403 from those endpoints."),
          u"NAME"_s},
-        {u"expires-in"_s, tr("For add: the token expires after this many days (default: "
-                             "never)."),
+        {u"expires-in"_s,
+         tr("For add: the token expires after this many days (default: "
+            "never)."),
          u"DAYS"_s},
     });
     if (std::optional<int> stop = parseArguments(parser, arguments, 1))
@@ -139,9 +142,9 @@ int UsersCommand::runUsers(const QStringList &arguments)
 
     const QStringList positional = parser.positionalArguments();
     const QString action = positional.at(0);
-    const bool known = (action == u"list" && positional.size() == 1)
-                       || (action == u"add" && positional.size() == 2)
-                       || (action == u"revoke" && positional.size() == 2);
+    const bool known = (action == u"list" && positional.size() == 1) ||
+                       (action == u"add" && positional.size() == 2) ||
+                       (action == u"revoke" && positional.size() == 2);
     if (!known) {
         return ServiceCommands::fail(ExitCode::Usage, tr("Use \"users add NAME\", \"users list\" "
                                                          "or \"users revoke USER_ID\"; see users "
@@ -167,8 +170,9 @@ int UsersCommand::runTokens(const QStringList &arguments)
            "      revokes the user's tokens and prints a new one alone on the last line"));
     parser.addPositionalArgument(u"ACTION"_s, tr("rotate."));
     parser.addPositionalArgument(u"USER_ID"_s, tr("The user."));
-    parser.addOption({u"expires-in"_s, tr("The new token expires after this many days "
-                                          "(default: never)."),
+    parser.addOption({u"expires-in"_s,
+                      tr("The new token expires after this many days "
+                         "(default: never)."),
                       u"DAYS"_s});
     if (std::optional<int> stop = parseArguments(parser, arguments, 1))
         return *stop;
@@ -194,9 +198,9 @@ int UsersCommand::add(const QCommandLineParser &parser, Connection &connection)
         return ServiceCommands::fail(ExitCode::InvalidInput, tr("The user name is empty; give "
                                                                 "the user a name."));
     if (!Ids::isValid(user.id)) {
-        return ServiceCommands::fail(ExitCode::InvalidInput,
-                                     tr("The id \"%1\" is not 24 lowercase hexadecimal digits.")
-                                         .arg(user.id));
+        return ServiceCommands::fail(
+            ExitCode::InvalidInput,
+            tr("The id \"%1\" is not 24 lowercase hexadecimal digits.").arg(user.id));
     }
     if (parser.isSet(u"permission"_s)) {
         if (parser.value(u"permission"_s) != callingManagement) {
@@ -260,8 +264,8 @@ int UsersCommand::revoke(const QString &userId, Connection &connection)
     if (!user)
         return ServiceCommands::fail(user.error());
 
-    Result<int> revoked = TokenRepository(connection.database())
-                              .revokeAllOf(userId, QDateTime::currentDateTimeUtc());
+    Result<int> revoked =
+        TokenRepository(connection.database()).revokeAllOf(userId, QDateTime::currentDateTimeUtc());
     if (!revoked)
         return ServiceCommands::fail(revoked.error());
 

@@ -14,7 +14,9 @@ class Connection;
 class UsersCommand final
 {
 public:
-    explicit UsersCommand(QString storePath) : m_storePath(std::move(storePath)) {}
+    explicit UsersCommand(QString storePath)
+        : m_storePath(std::move(storePath))
+    {}
 
     // `users add|list|revoke`; `arguments` starts with "users". Returns the exit code.
     int runUsers(const QStringList &arguments);

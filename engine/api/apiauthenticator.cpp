@@ -30,8 +30,8 @@ Result<User> ApiAuthenticator::authenticate(QSqlDatabase db, QByteArrayView auth
     // The scheme name is case-insensitive (RFC 9110, section 11.1).
     constexpr QByteArrayView scheme = "bearer ";
     const QByteArrayView value = authorization.trimmed();
-    if (value.size() <= scheme.size()
-        || QByteArrayView(value.first(scheme.size())).compare(scheme, Qt::CaseInsensitive) != 0) {
+    if (value.size() <= scheme.size() ||
+        QByteArrayView(value.first(scheme.size())).compare(scheme, Qt::CaseInsensitive) != 0) {
         return unauthorized();
     }
 

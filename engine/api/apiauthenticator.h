@@ -13,10 +13,10 @@ namespace Dialdeck {
 class ApiAuthenticator final
 {
 public:
-    // Returns the token's user. Every failure (no header, another scheme, a
-    // malformed, unknown, wrong, expired or revoked token) is the same
-    // unauthorized error, so a caller learns nothing about which part was
-    // wrong; store failures are store_failed.
+    // Returns the token's user. No header, another scheme, and a malformed,
+    // unknown, wrong, expired or revoked token all give the same unauthorized
+    // error, so a caller learns nothing about which part was wrong. Store
+    // failures give store_failed.
     static Result<User> authenticate(QSqlDatabase db, QByteArrayView authorization,
                                      const QDateTime &now);
 };

@@ -52,11 +52,8 @@ void ApiEnvelope::addHeader(QByteArray name, QByteArray value)
 QJsonObject ApiEnvelope::toJson() const
 {
     return {
-        {u"message"_s, QString()},
-        {u"status"_s, m_ok},
-        {u"code"_s, m_httpStatus},
-        {u"errorMessage"_s, m_errorMessage},
-        {u"data"_s, m_data},
+        {u"message"_s, QString()},           {u"status"_s, m_ok}, {u"code"_s, m_httpStatus},
+        {u"errorMessage"_s, m_errorMessage}, {u"data"_s, m_data},
     };
 }
 

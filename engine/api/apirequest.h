@@ -8,7 +8,7 @@ class QHttpServerRequest;
 
 namespace Dialdeck {
 
-// What a REST handler needs of one HTTP request, copied out of the
+// The parts of one HTTP request that REST handlers read, copied out of the
 // QHttpServerRequest so asynchronous steps never reach back into it.
 struct ApiRequest
 {

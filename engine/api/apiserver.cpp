@@ -123,8 +123,8 @@ ApiEnvelope commandEnvelope(const CommandResult &result)
     if (!result.ok())
         return ApiEnvelope::failure(ApiEnvelope::httpStatusFor(result.errorCode),
                                     refusalMessage(result));
-    return ApiEnvelope::success({{u"batchId"_s, result.batchId},
-                                 {u"status"_s, toString(result.status)}});
+    return ApiEnvelope::success(
+        {{u"batchId"_s, result.batchId}, {u"status"_s, toString(result.status)}});
 }
 
 QRegularExpression pathExpression(const QString &pattern)
@@ -177,25 +177,25 @@ void ApiServer::registerRoutes(QHttpServer &server)
                       return batchCalls(request, batchId);
                   });
 
-    server.setMissingHandler([this](const QHttpServerRequest &request,
-                                    QHttpServerResponder &&responder) {
-        RequestContext context{ApiRequest::from(request), {}, {}};
-        context.timer.start();
-        const ApiEnvelope envelope = routeNotFound(context.request);
-        logRequest(context, envelope);
-        envelope.toResponse().write(std::move(responder));
-    });
+    server.setMissingHandler(
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            RequestContext context{ApiRequest::from(request), {}, {}};
+            context.timer.start();
+            const ApiEnvelope envelope = routeNotFound(context.request);
+            logRequest(context, envelope);
+            envelope.toResponse().write(std::move(responder));
+        });
 }
 
 void ApiServer::addRoute(QHttpServer &server, QHttpServerRequest::Method method,
                          const QString &pattern, Handler handler)
 {
     m_routes.append({method, pathExpression(pattern)});
-    server.route(pattern, method,
-                 [this, handler](const QHttpServerRequest &request,
-                                 QHttpServerResponder &&responder) {
-                     serve(request, std::move(responder), handler);
-                 });
+    server.route(
+        pattern, method,
+        [this, handler](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            serve(request, std::move(responder), handler);
+        });
 }
 
 void ApiServer::addBatchRoute(
@@ -223,18 +223,19 @@ void ApiServer::serve(const QHttpServerRequest &request, QHttpServerResponder &&
 
     QFuture<Result<User>> authenticated = m_store->run<Result<User>>(
         [authorization = context->request.authorization](QSqlDatabase db) {
-            return ApiAuthenticator::authenticate(db, authorization, QDateTime::currentDateTimeUtc());
+            return ApiAuthenticator::authenticate(db, authorization,
+                                                  QDateTime::currentDateTimeUtc());
         });
-    QFuture<ApiEnvelope> handled
-        = authenticated
-              .then(this,
-                    [context, handler](const Result<User> &caller) -> QFuture<ApiEnvelope> {
-                        if (!caller)
-                            return ready(envelopeFor(caller.error()));
-                        context->userId = caller->id;
-                        return handler(context->request, *caller);
-                    })
-              .unwrap();
+    QFuture<ApiEnvelope> handled =
+        authenticated
+            .then(this,
+                  [context, handler](const Result<User> &caller) -> QFuture<ApiEnvelope> {
+                      if (!caller)
+                          return ready(envelopeFor(caller.error()));
+                      context->userId = caller->id;
+                      return handler(context->request, *caller);
+                  })
+            .unwrap();
 
     // NOTE: the response goes through the responder instead of a returned
     // QFuture<QHttpServerResponse>: with Qt HTTP Server 6.4.2, a route that
@@ -259,9 +260,9 @@ ApiEnvelope ApiServer::routeNotFound(const ApiRequest &request) const
                                              .arg(request.path.left(200)));
     }
 
-    ApiEnvelope envelope = ApiEnvelope::failure(
-        405, tr("%1 is not allowed on %2; use %3.")
-                 .arg(request.method, request.path, allowed.join(u", "_s)));
+    ApiEnvelope envelope =
+        ApiEnvelope::failure(405, tr("%1 is not allowed on %2; use %3.")
+                                      .arg(request.method, request.path, allowed.join(u", "_s)));
     envelope.addHeader("Allow"_ba, allowed.join(u", "_s).toLatin1());
     return envelope;
 }
@@ -274,8 +275,8 @@ QFuture<ApiEnvelope> ApiServer::startCalling(const ApiRequest &request, const Us
     if (!parsed)
         return ready(envelopeFor(parsed.error()));
 
-    QFuture<StartPlan> prepared = m_store->run<StartPlan>(
-        [caller, parsed = std::move(parsed).value()](QSqlDatabase db) {
+    QFuture<StartPlan> prepared =
+        m_store->run<StartPlan>([caller, parsed = std::move(parsed).value()](QSqlDatabase db) {
             return CommandPreparation::prepareStart(db, caller, parsed);
         });
     return prepared
@@ -283,9 +284,10 @@ QFuture<ApiEnvelope> ApiServer::startCalling(const ApiRequest &request, const Us
               [this](const StartPlan &plan) -> QFuture<ApiEnvelope> {
                   if (plan.refusal)
                       return ready(*plan.refusal);
-                  return m_engine.requestStart(plan.request).then(this, [plan](const CommandResult &result) {
-                      return startEnvelope(result, plan);
-                  });
+                  return m_engine.requestStart(plan.request)
+                      .then(this, [plan](const CommandResult &result) {
+                          return startEnvelope(result, plan);
+                      });
               })
         .unwrap();
 }
@@ -299,8 +301,8 @@ QFuture<ApiEnvelope> ApiServer::batchCommand(const ApiRequest &request, const Us
     if (!parsed)
         return ready(envelopeFor(parsed.error()));
 
-    QFuture<std::optional<ApiEnvelope>> checked = m_store->run<std::optional<ApiEnvelope>>(
-        [caller, parsed = *parsed](QSqlDatabase db) {
+    QFuture<std::optional<ApiEnvelope>> checked =
+        m_store->run<std::optional<ApiEnvelope>>([caller, parsed = *parsed](QSqlDatabase db) {
             return CommandPreparation::checkBatchCommand(db, caller, parsed);
         });
     return checked
@@ -317,9 +319,8 @@ QFuture<ApiEnvelope> ApiServer::batchCommand(const ApiRequest &request, const Us
                       result = m_engine.requestResume(batchId);
                   else
                       result = m_engine.requestStop(batchId);
-                  return result.then(this, [](const CommandResult &done) {
-                      return commandEnvelope(done);
-                  });
+                  return result.then(
+                      this, [](const CommandResult &done) { return commandEnvelope(done); });
               })
         .unwrap();
 }
@@ -336,8 +337,8 @@ QFuture<ApiEnvelope> ApiServer::batchDetails(const QString &batchId)
         return ready(ApiEnvelope::success(live->toJson()));
 
     return m_store->run<ApiEnvelope>([batchId](QSqlDatabase db) {
-        Result<BatchProgress> progress = ProgressReader::read(db, batchId,
-                                                              QDateTime::currentMSecsSinceEpoch());
+        Result<BatchProgress> progress =
+            ProgressReader::read(db, batchId, QDateTime::currentMSecsSinceEpoch());
         if (!progress)
             return envelopeFor(progress.error());
         return ApiEnvelope::success(progress->toJson());

@@ -51,8 +51,8 @@ public:
     void registerRoutes(QHttpServer &server);
 
 private:
-    using Handler = std::function<QFuture<ApiEnvelope>(const ApiRequest &request,
-                                                       const User &caller)>;
+    using Handler =
+        std::function<QFuture<ApiEnvelope>(const ApiRequest &request, const User &caller)>;
     struct Route
     {
         QHttpServerRequest::Method method;
@@ -64,9 +64,10 @@ private:
     void addBatchRoute(QHttpServer &server, QHttpServerRequest::Method method,
                        const QString &prefix,
                        std::function<QFuture<ApiEnvelope>(const ApiRequest &, const User &,
-                                                          const QString &batchId)> handler);
-    // Authenticates the request, runs `handler`, answers through `responder`
-    // once the handler's future finishes and logs the outcome.
+                                                          const QString &batchId)>
+                           handler);
+    // Authenticates the request, runs `handler`, sends the response through
+    // `responder` once the handler's future finishes and logs the outcome.
     void serve(const QHttpServerRequest &request, QHttpServerResponder &&responder,
                Handler handler);
     ApiEnvelope routeNotFound(const ApiRequest &request) const;

@@ -22,8 +22,8 @@ ApiStoreThread::~ApiStoreThread()
         return;
     }
 
-    QMetaObject::invokeMethod(m_context, [this] { m_connection.reset(); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_context, [this] { m_connection.reset(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
@@ -33,22 +33,28 @@ Result<void> ApiStoreThread::start()
     m_thread.start();
 
     Result<void> opened;
-    QMetaObject::invokeMethod(m_context, [this, &opened] {
-        Result<Connection> connection = Connection::openSqlite(m_storePath, u"api"_s);
-        if (!connection) {
-            opened = connection.error();
-            return;
-        }
-        m_connection = std::make_unique<Connection>(std::move(connection).value());
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_context,
+        [this, &opened] {
+            Result<Connection> connection = Connection::openSqlite(m_storePath, u"api"_s);
+            if (!connection) {
+                opened = connection.error();
+                return;
+            }
+            m_connection = std::make_unique<Connection>(std::move(connection).value());
+        },
+        Qt::BlockingQueuedConnection);
     return opened;
 }
 
 void ApiStoreThread::post(std::function<void(QSqlDatabase)> task)
 {
-    QMetaObject::invokeMethod(m_context, [this, task = std::move(task)] {
-        task(m_connection ? m_connection->database() : QSqlDatabase());
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_context,
+        [this, task = std::move(task)] {
+            task(m_connection ? m_connection->database() : QSqlDatabase());
+        },
+        Qt::QueuedConnection);
 }
 
 } // namespace Dialdeck

@@ -31,8 +31,7 @@ public:
     Result<void> start();
 
     // Posts `task` to the store thread; the future receives its result.
-    template<typename T>
-    QFuture<T> run(std::function<T(QSqlDatabase)> task)
+    template<typename T> QFuture<T> run(std::function<T(QSqlDatabase)> task)
     {
         auto promise = std::make_shared<QPromise<T>>();
         QFuture<T> future = promise->future();

@@ -52,8 +52,8 @@ Result<qint64> countCalls(QSqlDatabase db, const QString &batchId,
 {
     QSqlQuery query(db);
     query.prepare(u"SELECT COUNT(*) FROM calls WHERE batch_id = ? AND (? IS NULL OR status = ?)"_s);
-    const QVariant statusValue = status ? QVariant(toString(*status))
-                                        : QVariant(QMetaType::fromType<QString>());
+    const QVariant statusValue =
+        status ? QVariant(toString(*status)) : QVariant(QMetaType::fromType<QString>());
     query.addBindValue(batchId);
     query.addBindValue(statusValue);
     query.addBindValue(statusValue);
@@ -112,11 +112,12 @@ Result<QJsonObject> BatchQueries::callPage(QSqlDatabase db, const QString &batch
 
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    query.prepare(u"SELECT id, line, name, phone_raw, e164, time_zones, status, attempt_count, "
-                  "next_due_at, last_outcome, skip_reason, extra FROM calls "
-                  "WHERE batch_id = ? AND (? IS NULL OR status = ?) ORDER BY id LIMIT ? OFFSET ?"_s);
-    const QVariant statusValue = page.status ? QVariant(toString(*page.status))
-                                             : QVariant(QMetaType::fromType<QString>());
+    query.prepare(
+        u"SELECT id, line, name, phone_raw, e164, time_zones, status, attempt_count, "
+        "next_due_at, last_outcome, skip_reason, extra FROM calls "
+        "WHERE batch_id = ? AND (? IS NULL OR status = ?) ORDER BY id LIMIT ? OFFSET ?"_s);
+    const QVariant statusValue =
+        page.status ? QVariant(toString(*page.status)) : QVariant(QMetaType::fromType<QString>());
     query.addBindValue(batchId);
     query.addBindValue(statusValue);
     query.addBindValue(statusValue);
@@ -133,7 +134,8 @@ Result<QJsonObject> BatchQueries::callPage(QSqlDatabase db, const QString &batch
 
     return QJsonObject{
         {u"batchId"_s, batchId},
-        {u"status"_s, page.status ? QJsonValue(toString(*page.status)) : QJsonValue(QJsonValue::Null)},
+        {u"status"_s,
+         page.status ? QJsonValue(toString(*page.status)) : QJsonValue(QJsonValue::Null)},
         {u"limit"_s, page.limit},
         {u"offset"_s, page.offset},
         {u"total"_s, *total},

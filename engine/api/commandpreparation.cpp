@@ -55,7 +55,7 @@ QJsonArray rejectedRecords(const QList<RejectedRow> &rows)
 }
 
 // Checks the records against the batch's settings. A batch that does not
-// exist gets an empty list: the engine then answers that the batch is unknown.
+// exist gets an empty list, and the engine then rejects the start with not_found.
 std::optional<ApiEnvelope> checkCallData(QSqlDatabase db, const StartCallingRequest &request,
                                          StartPlan &plan)
 {
@@ -66,8 +66,8 @@ std::optional<ApiEnvelope> checkCallData(QSqlDatabase db, const StartCallingRequ
     if (!batch->has_value())
         return std::nullopt;
 
-    Result<RecordValidation> checked = Importer::validateRecords(
-        db, QString(), *request.callData, batch->value().config);
+    Result<RecordValidation> checked =
+        Importer::validateRecords(db, QString(), *request.callData, batch->value().config);
     if (!checked) {
         const int status = checked.error().code == u"invalid_config" ? 422 : 500;
         return ApiEnvelope::failure(status, checked.error().message);

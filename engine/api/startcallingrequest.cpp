@@ -84,8 +84,8 @@ Result<QString> parseSessionId(const QJsonValue &value)
     static const QRegularExpression uuidPattern(
         u"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"_s);
     const QString text = value.isString() ? value.toString() : QString();
-    if (!value.isString() || !uuidPattern.match(text).hasMatch()
-        || text == u"00000000-0000-0000-0000-000000000000") {
+    if (!value.isString() || !uuidPattern.match(text).hasMatch() ||
+        text == u"00000000-0000-0000-0000-000000000000") {
         return invalid(tr("The field \"sessionId\" is not a UUID; send it as "
                           "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx with hexadecimal digits, or "
                           "leave it out."));
@@ -113,8 +113,8 @@ Result<StartCallingRequest> StartCallingRequest::parse(QByteArrayView body)
     Result<QString> sessionId = parseSessionId(object->value(u"sessionId"_s));
     if (!sessionId)
         return sessionId.error();
-    Result<std::optional<QList<QJsonObject>>> callData = parseCallData(
-        object->value(u"callData"_s));
+    Result<std::optional<QList<QJsonObject>>> callData =
+        parseCallData(object->value(u"callData"_s));
     if (!callData)
         return callData.error();
 

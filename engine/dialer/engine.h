@@ -39,7 +39,7 @@ struct StartRequest
     // Checked calls (see Importer::validateRecords) that replace the batch's
     // calls in the transaction that starts it. Rejected with conflict when the
     // batch already has attempts.
-    std::optional<QList<CallRecord>> replacementCalls;
+    std::optional<QList<CallRecord>> replacementCalls = std::nullopt;
 };
 
 // The result of a command. errorCode is empty on success; otherwise one of

@@ -49,11 +49,12 @@ Result<std::optional<ApiTokenRecord>> TokenRepository::find(const QString &id)
 Result<int> TokenRepository::revokeAllOf(const QString &userId, const QDateTime &when)
 {
     QSqlQuery query(m_db);
-    query.prepare(u"UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"_s);
+    query.prepare(
+        u"UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"_s);
     query.addBindValue(when.toMSecsSinceEpoch());
     query.addBindValue(userId);
-    if (Result<void> done = execQuery(query, QObject::tr("Revoking the tokens of user %1")
-                                                  .arg(userId));
+    if (Result<void> done =
+            execQuery(query, QObject::tr("Revoking the tokens of user %1").arg(userId));
         !done) {
         return done.error();
     }
@@ -67,8 +68,8 @@ Result<int> TokenRepository::countUsable(const QString &userId, const QDateTime 
                   "AND (expires_at IS NULL OR expires_at > ?)"_s);
     query.addBindValue(userId);
     query.addBindValue(now.toMSecsSinceEpoch());
-    if (Result<void> done = execQuery(query, QObject::tr("Counting the tokens of user %1")
-                                                  .arg(userId));
+    if (Result<void> done =
+            execQuery(query, QObject::tr("Counting the tokens of user %1").arg(userId));
         !done) {
         return done.error();
     }

@@ -31,7 +31,9 @@ struct ApiTokenRecord
 class TokenRepository
 {
 public:
-    explicit TokenRepository(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit TokenRepository(QSqlDatabase db)
+        : m_db(std::move(db))
+    {}
 
     Result<void> insert(const ApiTokenRecord &token);
     Result<std::optional<ApiTokenRecord>> find(const QString &id);

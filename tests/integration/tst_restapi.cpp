@@ -56,15 +56,21 @@ struct Example
 class SchemaChecker
 {
 public:
-    explicit SchemaChecker(QJsonObject document) : m_document(std::move(document)) {}
+    explicit SchemaChecker(QJsonObject document)
+        : m_document(std::move(document))
+    {}
 
     void check(const QJsonObject &schema, const QJsonValue &value, const QString &where,
                QStringList &problems) const
     {
         if (schema.contains(u"$ref"_s)) {
             const QString name = schema.value(u"$ref"_s).toString().section(u'/', -1);
-            const QJsonObject target = m_document.value(u"components"_s).toObject()
-                                           .value(u"schemas"_s).toObject().value(name).toObject();
+            const QJsonObject target = m_document.value(u"components"_s)
+                                           .toObject()
+                                           .value(u"schemas"_s)
+                                           .toObject()
+                                           .value(name)
+                                           .toObject();
             if (target.isEmpty())
                 problems.append(where + u": unknown $ref "_s + name);
             check(target, value, where, problems);
@@ -115,18 +121,32 @@ public:
             pattern.replace(QRegularExpression(u"\\\\\\{[A-Za-z]+\\\\\\}"_s), u"[^/]+"_s);
             if (!QRegularExpression(u'^' + pattern + u'$').match(path).hasMatch())
                 continue;
-            return it.value().toObject().value(method.toLower()).toObject()
-                .value(u"responses"_s).toObject().value(QString::number(status)).toObject()
-                .value(u"content"_s).toObject().value(u"application/json"_s).toObject()
-                .value(u"schema"_s).toObject();
+            return it.value()
+                .toObject()
+                .value(method.toLower())
+                .toObject()
+                .value(u"responses"_s)
+                .toObject()
+                .value(QString::number(status))
+                .toObject()
+                .value(u"content"_s)
+                .toObject()
+                .value(u"application/json"_s)
+                .toObject()
+                .value(u"schema"_s)
+                .toObject();
         }
         return {};
     }
 
     QJsonObject schema(const QString &name) const
     {
-        return m_document.value(u"components"_s).toObject().value(u"schemas"_s).toObject()
-            .value(name).toObject();
+        return m_document.value(u"components"_s)
+            .toObject()
+            .value(u"schemas"_s)
+            .toObject()
+            .value(name)
+            .toObject();
     }
 
 private:
@@ -228,7 +248,8 @@ void TestRestApi::initTestCase()
     m_binary = QDir(qEnvironmentVariable("DIALDECK_BIN_DIR")).filePath(u"dialdeck-service"_s);
     QVERIFY2(QFile::exists(m_binary), qPrintable(m_binary));
 
-    QFile spec(QDir(qEnvironmentVariable("DIALDECK_TEST_DATA")).filePath(u"../../docs/openapi.yaml"_s));
+    QFile spec(
+        QDir(qEnvironmentVariable("DIALDECK_TEST_DATA")).filePath(u"../../docs/openapi.yaml"_s));
     QVERIFY2(spec.open(QIODevice::ReadOnly), qPrintable(spec.fileName()));
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(spec.readAll(), &error);
@@ -243,8 +264,8 @@ void TestRestApi::init()
     m_store = m_dir->filePath(u"store.sqlite"_s);
     m_serverErr.clear();
 
-    const Run added = service({u"users"_s, u"add"_s, u"CRM"_s, u"--permission"_s,
-                               u"calling-management"_s});
+    const Run added =
+        service({u"users"_s, u"add"_s, u"CRM"_s, u"--permission"_s, u"calling-management"_s});
     QCOMPARE(added.exitCode, 0);
     m_operator = added.out.section(u'\n', 0, 0);
     m_operatorToken = added.out.trimmed().section(u'\n', -1);
@@ -420,17 +441,16 @@ QByteArray TestRestApi::json(const QJsonObject &object) const
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-bool TestRestApi::waitForStatus(const QString &batchId, const QStringList &statuses,
-                                int timeoutMs)
+bool TestRestApi::waitForStatus(const QString &batchId, const QStringList &statuses, int timeoutMs)
 {
     QElapsedTimer timer;
     timer.start();
     while (timer.elapsed() < timeoutMs) {
-        const Reply details = request(u"GET"_s, u"/api/call/batch-details/"_s + batchId,
-                                      m_operatorToken);
+        const Reply details =
+            request(u"GET"_s, u"/api/call/batch-details/"_s + batchId, m_operatorToken);
         const QJsonObject data = details.json.value(u"data"_s).toObject();
-        if (statuses.contains(data.value(u"status"_s).toString())
-            && data.value(u"inFlightCount"_s).toInt() == 0) {
+        if (statuses.contains(data.value(u"status"_s).toString()) &&
+            data.value(u"inFlightCount"_s).toInt() == 0) {
             return true;
         }
         QTest::qWait(100);
@@ -447,7 +467,8 @@ QString TestRestApi::fingerprint()
         u"SELECT group_concat(id || ':' || status || ':' || COALESCE(session_id, '') || ':' || "
         "COALESCE(started_at, '') || ':' || COALESCE(finished_at, ''), ';') FROM "
         "(SELECT * FROM batches ORDER BY id)"_s,
-        u"SELECT group_concat(batch_id || ':' || e164 || ':' || status || ':' || attempt_count, ';') "
+        u"SELECT group_concat(batch_id || ':' || e164 || ':' || status || ':' || attempt_count, "
+        u"';') "
         "FROM (SELECT * FROM calls ORDER BY id)"_s,
         u"SELECT COUNT(*) FROM attempts"_s,
         u"SELECT group_concat(batch_id || ':' || phone_id, ';') FROM "
@@ -503,8 +524,8 @@ bool TestRestApi::execute(const QString &sql, const QVariantList &values)
 
 QString TestRestApi::importBatch(const QString &file, const QString &owner, const QString &phones)
 {
-    QStringList arguments = {u"import"_s, QFile::exists(file) ? file : dataFile(file),
-                             u"--owner"_s, owner};
+    QStringList arguments = {u"import"_s, QFile::exists(file) ? file : dataFile(file), u"--owner"_s,
+                             owner};
     if (!phones.isEmpty())
         arguments << u"--phones"_s << phones;
     const Run imported = service(arguments);
@@ -549,10 +570,11 @@ void TestRestApi::documentedExampleStartsBatch()
     fromApi.remove(u"now"_s);
     QCOMPARE(fromApi, fromCli);
 
-    const Reply listed = request(u"GET"_s, u"/api/call/batches"_s, m_operatorToken, {}, {},
-                                 u"batches"_s);
+    const Reply listed =
+        request(u"GET"_s, u"/api/call/batches"_s, m_operatorToken, {}, {}, u"batches"_s);
     QCOMPARE(listed.status, 200);
-    const QJsonArray batches = listed.json.value(u"data"_s).toObject().value(u"batches"_s).toArray();
+    const QJsonArray batches =
+        listed.json.value(u"data"_s).toObject().value(u"batches"_s).toArray();
     QCOMPARE(batches.size(), 1);
     QCOMPARE(batches.first().toObject().value(u"status"_s).toString(), u"completed"_s);
 }
@@ -607,8 +629,8 @@ void TestRestApi::refusedStartChangesNothing_data()
         u"{\"batchId\":\"BATCH\",\"userId\":\"eeeeeeeeeeeeeeeeeeeeeeee\"}"_s, 404,
         u"User eeeeeeeeeeeeeeeeeeeeeeee does not exist"_s);
     row("body over 1 MiB", u"OPERATOR"_s,
-        u"{\"batchId\":\"BATCH\",\"userId\":\"OPERATOR\",\"pad\":\"%1\"}"_s
-            .arg(QString(1024 * 1024, u'x')),
+        u"{\"batchId\":\"BATCH\",\"userId\":\"OPERATOR\",\"pad\":\"%1\"}"_s.arg(
+            QString(1024 * 1024, u'x')),
         413, u"bytes allowed"_s);
     QString manyRecords = u"{\"batchId\":\"BATCH\",\"userId\":\"OPERATOR\",\"callData\":["_s;
     for (int i = 0; i < 10'001; ++i)
@@ -644,8 +666,8 @@ void TestRestApi::refusedStartChangesNothing()
     // Users and batches the rows refer to.
     const Run expired = service({u"users"_s, u"add"_s, u"Expired"_s, u"--permission"_s,
                                  u"calling-management"_s, u"--expires-in"_s, u"1"_s});
-    const Run revoked = service({u"users"_s, u"add"_s, u"Revoked"_s, u"--permission"_s,
-                                 u"calling-management"_s});
+    const Run revoked =
+        service({u"users"_s, u"add"_s, u"Revoked"_s, u"--permission"_s, u"calling-management"_s});
     QCOMPARE(expired.exitCode, 0);
     QCOMPARE(revoked.exitCode, 0);
     QVERIFY(execute(u"UPDATE api_tokens SET expires_at = 1000 WHERE user_id = ?"_s,
@@ -662,12 +684,13 @@ void TestRestApi::refusedStartChangesNothing()
     QCOMPARE(emptyBatch.size(), 24);
 
     const QHash<QString, QString> names = {
-        {u"OPERATOR"_s, m_operator}, {u"VIEWER"_s, m_viewer}, {u"OTHER"_s, m_otherOperator},
+        {u"OPERATOR"_s, m_operator}, {u"VIEWER"_s, m_viewer},   {u"OTHER"_s, m_otherOperator},
         {u"BATCH"_s, m_batch},       {u"NOPHONES"_s, noPhones}, {u"EMPTY"_s, emptyBatch},
         {u"LA"_s, m_phoneLa},
     };
     const QHash<QString, QString> tokens = {
-        {u"OPERATOR"_s, m_operatorToken}, {u"VIEWER"_s, m_viewerToken},
+        {u"OPERATOR"_s, m_operatorToken},
+        {u"VIEWER"_s, m_viewerToken},
         {u"OTHER"_s, m_otherToken},
         {u"EXPIRED"_s, expired.out.trimmed().section(u'\n', -1)},
         {u"REVOKED"_s, revoked.out.trimmed().section(u'\n', -1)},
@@ -679,9 +702,9 @@ void TestRestApi::refusedStartChangesNothing()
 
     QVERIFY(startServer(u"0"_s));
     const QString before = fingerprint();
-    const Reply refused = request(u"POST"_s, u"/api/call/start-calling"_s, token, text.toUtf8(),
-                                  contentType,
-                                  u"start-calling "_s + QString::fromLatin1(QTest::currentDataTag()));
+    const Reply refused =
+        request(u"POST"_s, u"/api/call/start-calling"_s, token, text.toUtf8(), contentType,
+                u"start-calling "_s + QString::fromLatin1(QTest::currentDataTag()));
     QTest::qWait(300);
     const QString after = fingerprint();
 
@@ -711,8 +734,8 @@ void TestRestApi::storeFailureIsServerError()
     QCOMPARE(fingerprint(), before);
     QVERIFY(execute(u"DROP TRIGGER refuse_status"_s));
 
-    const Reply started = startCalling({{u"batchId"_s, m_batch}, {u"userId"_s, m_operator}},
-                                       m_operatorToken);
+    const Reply started =
+        startCalling({{u"batchId"_s, m_batch}, {u"userId"_s, m_operator}}, m_operatorToken);
     QCOMPARE(started.status, 200);
 }
 
@@ -725,13 +748,13 @@ void TestRestApi::routesOutsideApiAreRefused()
     QCOMPARE(unknown.status, 404);
     QVERIFY(unknown.json.value(u"errorMessage"_s).toString().contains(u"no-such-endpoint"_s));
 
-    const Reply wrongMethod = request(u"GET"_s, u"/api/call/start-calling"_s, m_operatorToken, {},
-                                      {}, u"wrong method"_s);
+    const Reply wrongMethod =
+        request(u"GET"_s, u"/api/call/start-calling"_s, m_operatorToken, {}, {}, u"wrong method"_s);
     QCOMPARE(wrongMethod.status, 405);
     QCOMPARE(wrongMethod.allow, "POST"_ba);
 
-    const Reply deleteBatch = request(u"DELETE"_s, u"/api/call/batch-details/"_s + m_batch,
-                                      m_operatorToken, {}, {});
+    const Reply deleteBatch =
+        request(u"DELETE"_s, u"/api/call/batch-details/"_s + m_batch, m_operatorToken, {}, {});
     QCOMPARE(deleteBatch.status, 405);
     QCOMPARE(deleteBatch.allow, "GET"_ba);
 
@@ -744,8 +767,8 @@ void TestRestApi::pauseResumeStopOverHttp()
     QVERIFY(startServer(u"1"_s));
     const QJsonObject command{{u"batchId"_s, m_batch}, {u"userId"_s, m_operator}};
 
-    const Reply notRunning = request(u"POST"_s, u"/api/call/pause-calling"_s, m_operatorToken,
-                                     json(command));
+    const Reply notRunning =
+        request(u"POST"_s, u"/api/call/pause-calling"_s, m_operatorToken, json(command));
     QCOMPARE(notRunning.status, 409);
     QCOMPARE(startCalling(command, m_operatorToken).status, 200);
 
@@ -753,8 +776,8 @@ void TestRestApi::pauseResumeStopOverHttp()
                                  json(command), "application/json", u"pause-calling"_s);
     QCOMPARE(paused.status, 200);
     QCOMPARE(paused.json.value(u"data"_s).toObject().value(u"status"_s).toString(), u"paused"_s);
-    const Reply details = request(u"GET"_s, u"/api/call/batch-details/"_s + m_batch,
-                                  m_operatorToken);
+    const Reply details =
+        request(u"GET"_s, u"/api/call/batch-details/"_s + m_batch, m_operatorToken);
     QCOMPARE(details.json.value(u"data"_s).toObject().value(u"status"_s).toString(), u"paused"_s);
     QCOMPARE(scalar(u"SELECT status FROM batches WHERE id = ?"_s, {m_batch}).toString(),
              u"paused"_s);
@@ -772,8 +795,8 @@ void TestRestApi::pauseResumeStopOverHttp()
     const Reply resumed = request(u"POST"_s, u"/api/call/resume-calling"_s, m_operatorToken,
                                   json(command), "application/json", u"resume-calling"_s);
     QCOMPARE(resumed.status, 200);
-    const QString resumedStatus = resumed.json.value(u"data"_s).toObject().value(u"status"_s)
-                                      .toString();
+    const QString resumedStatus =
+        resumed.json.value(u"data"_s).toObject().value(u"status"_s).toString();
     QVERIFY2(resumedStatus == u"running" || resumedStatus == u"queued", qPrintable(resumedStatus));
 
     const Reply stopped = request(u"POST"_s, u"/api/call/stop-calling"_s, m_operatorToken,
@@ -796,14 +819,15 @@ void TestRestApi::runningOrFinishedBatchConflicts()
     QCOMPARE(running.status, 409);
     QVERIFY(running.json.value(u"errorMessage"_s).toString().contains(u"already"_s));
 
-    const Reply stopped = request(u"POST"_s, u"/api/call/stop-calling"_s, m_operatorToken,
-                                  json(body));
+    const Reply stopped =
+        request(u"POST"_s, u"/api/call/stop-calling"_s, m_operatorToken, json(body));
     QCOMPARE(stopped.status, 200);
     QVERIFY(waitForStatus(m_batch, {u"stopped"_s}));
     const QString stoppedPrint = fingerprint();
     const Reply finished = startCalling(body, m_operatorToken);
     QCOMPARE(finished.status, 409);
-    QVERIFY(finished.json.value(u"errorMessage"_s).toString().contains(u"cannot be started again"_s));
+    QVERIFY(
+        finished.json.value(u"errorMessage"_s).toString().contains(u"cannot be started again"_s));
     QCOMPARE(fingerprint(), stoppedPrint);
     QVERIFY(before != stoppedPrint);
 }
@@ -812,8 +836,8 @@ void TestRestApi::repeatedSessionNeverDialsTwice()
 {
     QVERIFY(startServer(u"0"_s));
     const QString session = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    const QJsonObject body{{u"batchId"_s, m_batch}, {u"userId"_s, m_operator},
-                           {u"sessionId"_s, session}};
+    const QJsonObject body{
+        {u"batchId"_s, m_batch}, {u"userId"_s, m_operator}, {u"sessionId"_s, session}};
 
     const Reply first = startCalling(body, m_operatorToken, u"start-calling with sessionId"_s);
     const Reply repeated = startCalling(body, m_operatorToken);
@@ -847,16 +871,17 @@ void TestRestApi::callDataReplacesCalls()
 {
     QVERIFY(startServer(u"0"_s));
     const QJsonArray callData{
-        QJsonObject{{u"phone"_s, u"+1 212 555 0142"_s}, {u"name"_s, u"Avery"_s},
-                    {u"crmId"_s, u"A-1"_s}},
-        QJsonObject{{u"phoneNumber"_s, u"(415) 555-0132"_s}, {u"name"_s, u"Chiara"_s},
+        QJsonObject{
+            {u"phone"_s, u"+1 212 555 0142"_s}, {u"name"_s, u"Avery"_s}, {u"crmId"_s, u"A-1"_s}},
+        QJsonObject{{u"phoneNumber"_s, u"(415) 555-0132"_s},
+                    {u"name"_s, u"Chiara"_s},
                     {u"timeZone"_s, u"America/Los_Angeles"_s}},
         QJsonObject{{u"phone"_s, u"12"_s}, {u"name"_s, u"Too short"_s}},
     };
 
-    const Reply started = startCalling({{u"batchId"_s, m_batch}, {u"userId"_s, m_operator},
-                                        {u"callData"_s, callData}},
-                                       m_operatorToken, u"start-calling with callData"_s);
+    const Reply started = startCalling(
+        {{u"batchId"_s, m_batch}, {u"userId"_s, m_operator}, {u"callData"_s, callData}},
+        m_operatorToken, u"start-calling with callData"_s);
 
     QCOMPARE(started.status, 200);
     const QJsonObject data = started.json.value(u"data"_s).toObject();
@@ -897,8 +922,8 @@ void TestRestApi::callDataRefusedAfterAttempts()
     const QString before = fingerprint();
     QJsonObject withCalls = body;
     withCalls.insert(u"callData"_s, QJsonArray{QJsonObject{{u"phone"_s, u"+12125550142"_s}}});
-    const Reply refused = startCalling(withCalls, m_operatorToken,
-                                       u"start-calling callData after attempts"_s);
+    const Reply refused =
+        startCalling(withCalls, m_operatorToken, u"start-calling callData after attempts"_s);
 
     QCOMPARE(refused.status, 409);
     QVERIFY(refused.json.value(u"errorMessage"_s).toString().contains(u"already dialed"_s));
@@ -909,7 +934,8 @@ void TestRestApi::phoneIdsRestrictRotation()
 {
     QVERIFY(startServer(u"0"_s));
 
-    const Reply started = startCalling({{u"batchId"_s, m_batch}, {u"userId"_s, m_operator},
+    const Reply started = startCalling({{u"batchId"_s, m_batch},
+                                        {u"userId"_s, m_operator},
                                         {u"phoneIds"_s, QJsonArray{m_phoneSf}}},
                                        m_operatorToken, u"start-calling with phoneIds"_s);
     QCOMPARE(started.status, 200);
@@ -928,8 +954,8 @@ void TestRestApi::batchCallsArePaged()
     QVERIFY(startServer(u"0"_s));
     const QString path = u"/api/call/batch-calls/"_s + m_batch;
 
-    const Reply first = request(u"GET"_s, path + u"?limit=5"_s, m_operatorToken, {}, {},
-                                u"batch-calls"_s);
+    const Reply first =
+        request(u"GET"_s, path + u"?limit=5"_s, m_operatorToken, {}, {}, u"batch-calls"_s);
     QCOMPARE(first.status, 200);
     const QJsonObject page = first.json.value(u"data"_s).toObject();
     QCOMPARE(page.value(u"total"_s).toInt(), 19);
@@ -945,7 +971,7 @@ void TestRestApi::batchCallsArePaged()
     const Reply completed = request(u"GET"_s, path + u"?status=completed"_s, m_operatorToken);
     QCOMPARE(completed.json.value(u"data"_s).toObject().value(u"total"_s).toInt(), 0);
 
-    const QStringList badQueries = {u"?limit=0"_s, u"?limit=501"_s, u"?limit=ten"_s,
+    const QStringList badQueries = {u"?limit=0"_s,   u"?limit=501"_s,   u"?limit=ten"_s,
                                     u"?offset=-1"_s, u"?status=done"_s, u"?page=2"_s};
     for (const QString &query : badQueries) {
         const Reply bad = request(u"GET"_s, path + query, m_operatorToken);
@@ -970,8 +996,8 @@ void TestRestApi::serveResumesRunningBatch()
 
     QVERIFY(startServer(u"1"_s));
     QTRY_VERIFY_WITH_TIMEOUT(serverLog().contains(u"Resumed batch \"%1\""_s.arg(m_batch)), 10000);
-    const Reply details = request(u"GET"_s, u"/api/call/batch-details/"_s + m_batch,
-                                  m_operatorToken);
+    const Reply details =
+        request(u"GET"_s, u"/api/call/batch-details/"_s + m_batch, m_operatorToken);
     QCOMPARE(details.json.value(u"data"_s).toObject().value(u"status"_s).toString(), u"running"_s);
     const Reply repeated = startCalling(body, m_operatorToken);
     QCOMPARE(repeated.status, 409);

@@ -77,8 +77,7 @@ void TestApiToken::issuedTokensDiffer()
 
 void TestApiToken::issuedTokenVerifies()
 {
-    const IssuedToken token = ApiToken::issue(u"0123456789abcdef01234567"_s, now,
-                                              now.addDays(30));
+    const IssuedToken token = ApiToken::issue(u"0123456789abcdef01234567"_s, now, now.addDays(30));
     const std::optional<TokenParts> parts = ApiToken::split(textOf(token));
 
     QVERIFY(parts.has_value());
@@ -98,8 +97,7 @@ void TestApiToken::wrongSecretFails()
 
 void TestApiToken::expiredTokenFails()
 {
-    const IssuedToken token = ApiToken::issue(u"0123456789abcdef01234567"_s, now,
-                                              now.addDays(1));
+    const IssuedToken token = ApiToken::issue(u"0123456789abcdef01234567"_s, now, now.addDays(1));
     const QByteArray secret = ApiToken::split(textOf(token))->secret;
 
     QVERIFY(!ApiToken::verify(token.record, secret, now.addDays(1)));
@@ -120,10 +118,11 @@ void TestApiToken::hashMatchesSha256OfSaltAndSecret()
     const QByteArray salt = QByteArray::fromHex("000102030405060708090a0b0c0d0e0f");
     const QByteArray secret(32, 'k');
 
-    const QByteArray expected = QCryptographicHash::hash(QByteArray(salt + secret),
-                                                         QCryptographicHash::Sha256);
+    const QByteArray expected =
+        QCryptographicHash::hash(QByteArray(salt + secret), QCryptographicHash::Sha256);
     QCOMPARE(ApiToken::hashSecret(salt, secret), expected);
-    QVERIFY(ApiToken::hashSecret(salt, secret) != ApiToken::hashSecret(QByteArray(16, 'x'), secret));
+    QVERIFY(ApiToken::hashSecret(salt, secret) !=
+            ApiToken::hashSecret(QByteArray(16, 'x'), secret));
 }
 
 void TestApiToken::malformedTextDoesNotSplit_data()

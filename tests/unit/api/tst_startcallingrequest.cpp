@@ -70,11 +70,12 @@ void TestStartCallingRequest::minimalBodyParses()
 void TestStartCallingRequest::fullBodyKeepsEveryField()
 {
     QJsonObject object = minimal();
-    object.insert(u"phoneIds"_s, QJsonArray{u"aaaaaaaaaaaaaaaaaaaaaaaa"_s, u"bbbbbbbbbbbbbbbbbbbbbbbb"_s});
+    object.insert(u"phoneIds"_s,
+                  QJsonArray{u"aaaaaaaaaaaaaaaaaaaaaaaa"_s, u"bbbbbbbbbbbbbbbbbbbbbbbb"_s});
     object.insert(u"sessionId"_s, u"3F2504E0-4F89-41D3-9A0C-0305E82C3301"_s);
-    object.insert(u"callData"_s, QJsonArray{QJsonObject{{u"phone"_s, u"+12125550142"_s},
-                                                        {u"name"_s, u"Avery"_s},
-                                                        {u"crmId"_s, 17}}});
+    object.insert(u"callData"_s,
+                  QJsonArray{QJsonObject{
+                      {u"phone"_s, u"+12125550142"_s}, {u"name"_s, u"Avery"_s}, {u"crmId"_s, 17}}});
 
     Result<StartCallingRequest> parsed = StartCallingRequest::parse(body(object));
 
@@ -88,8 +89,8 @@ void TestStartCallingRequest::fullBodyKeepsEveryField()
 
 void TestStartCallingRequest::emptyPhoneIdsMeanBatchNumbers()
 {
-    Result<StartCallingRequest> parsed = StartCallingRequest::parse(
-        body(with(u"phoneIds"_s, QJsonArray())));
+    Result<StartCallingRequest> parsed =
+        StartCallingRequest::parse(body(with(u"phoneIds"_s, QJsonArray())));
 
     QVERIFY(parsed.ok());
     QVERIFY(!parsed->phoneIds.has_value());
@@ -97,8 +98,8 @@ void TestStartCallingRequest::emptyPhoneIdsMeanBatchNumbers()
 
 void TestStartCallingRequest::duplicatePhoneIdsAreDroppedInOrder()
 {
-    Result<StartCallingRequest> parsed = StartCallingRequest::parse(
-        body(with(u"phoneIds"_s, QJsonArray{u"b"_s, u"a"_s, u"b"_s})));
+    Result<StartCallingRequest> parsed =
+        StartCallingRequest::parse(body(with(u"phoneIds"_s, QJsonArray{u"b"_s, u"a"_s, u"b"_s})));
 
     QVERIFY(parsed.ok());
     QCOMPARE(parsed->phoneIds.value(), QStringList({u"b"_s, u"a"_s}));
@@ -161,8 +162,8 @@ void TestStartCallingRequest::tooManyCallDataRecordsIsTooLarge()
     for (int i = 0; i <= StartCallingRequest::MaxCallDataRecords; ++i)
         records.append(QJsonObject());
 
-    Result<StartCallingRequest> parsed = StartCallingRequest::parse(
-        body(with(u"callData"_s, records)));
+    Result<StartCallingRequest> parsed =
+        StartCallingRequest::parse(body(with(u"callData"_s, records)));
 
     QVERIFY(!parsed.ok());
     QCOMPARE(parsed.error().code, u"payload_too_large"_s);
@@ -175,8 +176,8 @@ void TestStartCallingRequest::recordCapIsAccepted()
     for (int i = 0; i < StartCallingRequest::MaxCallDataRecords; ++i)
         records.append(QJsonObject{{u"phone"_s, u"+12125550142"_s}});
 
-    Result<StartCallingRequest> parsed = StartCallingRequest::parse(
-        body(with(u"callData"_s, records)));
+    Result<StartCallingRequest> parsed =
+        StartCallingRequest::parse(body(with(u"callData"_s, records)));
 
     QVERIFY(parsed.ok());
     QCOMPARE(parsed->callData->size(), StartCallingRequest::MaxCallDataRecords);
