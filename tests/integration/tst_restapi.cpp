@@ -199,6 +199,8 @@ private Q_SLOTS:
     void phoneIdsRestrictRotation();
     void batchCallsArePaged();
     void serveResumesRunningBatch();
+    void rotatedTokenReplacesOldOne();
+    void clientLeavingEarlyKeepsServer();
 
 private:
     Run service(const QStringList &arguments);
@@ -1001,6 +1003,51 @@ void TestRestApi::serveResumesRunningBatch()
     QCOMPARE(details.json.value(u"data"_s).toObject().value(u"status"_s).toString(), u"running"_s);
     const Reply repeated = startCalling(body, m_operatorToken);
     QCOMPARE(repeated.status, 409);
+}
+
+void TestRestApi::rotatedTokenReplacesOldOne()
+{
+    QVERIFY(startServer(u"0"_s));
+    QCOMPARE(request(u"GET"_s, u"/api/call/batches"_s, m_operatorToken).status, 200);
+
+    const Run rotated = service({u"tokens"_s, u"rotate"_s, m_operator, u"--expires-in"_s, u"7"_s});
+    QCOMPARE(rotated.exitCode, 0);
+    const QString newToken = rotated.out.trimmed().section(u'\n', -1);
+    QVERIFY(newToken != m_operatorToken);
+
+    QCOMPARE(request(u"GET"_s, u"/api/call/batches"_s, m_operatorToken).status, 401);
+    QCOMPARE(request(u"GET"_s, u"/api/call/batches"_s, newToken).status, 200);
+    const Run listed = service({u"users"_s, u"list"_s});
+    QCOMPARE(listed.exitCode, 0);
+    QVERIFY(listed.out.contains(m_operator));
+    QVERIFY(!listed.out.contains(newToken.section(u'.', 1)));
+    QVERIFY(!listed.out.contains(newToken.section(u'.', 0, 0)));
+    QCOMPARE(service({u"tokens"_s, u"rotate"_s, unknownId}).exitCode, 3);
+}
+
+void TestRestApi::clientLeavingEarlyKeepsServer()
+{
+    QVERIFY(startServer(u"1"_s));
+    QJsonArray callData;
+    for (int i = 0; i < 10'000; ++i)
+        callData.append(QJsonObject{{u"phone"_s, u"+1212555%1"_s.arg(i, 4, 10, QChar(u'0'))}});
+    const QByteArray body =
+        json({{u"batchId"_s, m_batch}, {u"userId"_s, m_operator}, {u"callData"_s, callData}});
+
+    // The request is abandoned while the server checks the records.
+    QNetworkRequest abandoned(QUrl(u"http://127.0.0.1:%1/api/call/start-calling"_s.arg(m_port)));
+    abandoned.setRawHeader("Authorization", "Bearer " + m_operatorToken.toLatin1());
+    abandoned.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
+    QNetworkReply *reply = m_network.post(abandoned, body);
+    QTest::qWait(50);
+    reply->abort();
+    reply->deleteLater();
+    QTest::qWait(2000);
+
+    QCOMPARE(m_server.state(), QProcess::Running);
+    const Reply details =
+        request(u"GET"_s, u"/api/call/batch-details/"_s + m_batch, m_operatorToken);
+    QCOMPARE(details.status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestRestApi)
