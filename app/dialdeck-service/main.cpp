@@ -4,6 +4,7 @@
 #include "signaturecommand.h"
 #include "store/connection.h"
 #include "userscommand.h"
+#include "webhookscommand.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -31,6 +32,7 @@ QString usage()
         "  users ACTION    add, list or revoke REST API users\n"
         "  tokens rotate USER_ID  replace a user's REST API tokens\n"
         "  webhook-signature  compute or check a Plivo callback signature\n"
+        "  webhooks ACTION add, list or remove progress webhook endpoints; list deliveries\n"
         "\n"
         "Options:\n"
         "  --db PATH       the store file (default: %1)\n"
@@ -96,6 +98,8 @@ int main(int argc, char *argv[])
         return UsersCommand(storePath).runTokens(arguments);
     if (command == u"webhook-signature")
         return SignatureCommand::run(arguments);
+    if (command == u"webhooks")
+        return WebhooksCommand(storePath).run(arguments);
 
     return ServiceCommands::fail(ExitCode::Usage,
                                  QCoreApplication::translate("main", "Unknown command \"%1\"; see "

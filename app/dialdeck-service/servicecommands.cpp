@@ -13,6 +13,7 @@
 #include "store/connection.h"
 #include "store/phonerepository.h"
 #include "store/userrepository.h"
+#include "webhookrunner.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -494,6 +495,9 @@ int ServiceCommands::runStart(const QStringList &arguments)
         {u"seed"_s, tr("Seed of the simulated carrier, for reproducible runs."), u"N"_s, u"1"_s},
         {u"session-id"_s, tr("A UUID that tags this run in attempts and reports."), u"UUID"_s},
         {u"follow"_s, tr("Print progress until the batch ends.")},
+        {u"webhook-wait"_s, tr("Seconds to wait, once the batch ends, for its webhook "
+                               "deliveries; undelivered ones are sent by the next run."),
+         u"SECONDS"_s, QString::number(WebhookRunner::DefaultFinishWaitSeconds)},
     });
     int exitCode = ExitCode::Ok;
     if (!parse(parser, arguments, 1, exitCode))
@@ -538,6 +542,17 @@ int ServiceCommands::runStart(const QStringList &arguments)
 
     EngineThread thread(settings);
     Engine *engine = thread.engine();
+    bool webhookWaitOk = false;
+    const int webhookWait = parser.value(u"webhook-wait"_s).toInt(&webhookWaitOk);
+    if (!webhookWaitOk || webhookWait < 0 || webhookWait > 3600) {
+        return fail(ExitCode::InvalidInput, tr("The webhook wait \"%1\" is not a whole number "
+                                               "of seconds from 0 to 3600.")
+                                                .arg(parser.value(u"webhook-wait"_s)));
+    }
+    // Attached before the engine's thread starts, so the two never migrate the store at once.
+    WebhookRunner webhooks(m_storePath, webhookWait * 1000);
+    if (Result<void> attached = webhooks.attach(engine); !attached)
+        return fail(attached.error());
     FollowPrinter printer(request.batchId, parser.isSet(u"follow"_s));
     QFutureWatcher<CommandResult> startWatcher;
     QTimer interruptPoll;
@@ -578,11 +593,12 @@ int ServiceCommands::runStart(const QStringList &arguments)
                          QCoreApplication::exit(result);
                      });
     QObject::connect(engine, &Engine::batchFinished, &printer,
-                     [&printer, batchId = request.batchId](const QString &id, BatchStatus status) {
+                     [&printer, &webhooks, batchId = request.batchId](const QString &id,
+                                                                      BatchStatus status) {
                          if (id != batchId)
                              return;
                          printer.printFinished(status);
-                         QCoreApplication::exit(ExitCode::Ok);
+                         webhooks.finishThen([] { QCoreApplication::exit(ExitCode::Ok); });
                      });
 
     std::signal(SIGINT, onInterrupt);

@@ -415,7 +415,7 @@ Result<void> BatchRun::finishAttempt(qint64 attemptId, InFlight flight, CallOutc
         moveCount(flight.status, CallStatus::Pending);
         m_nextFetchMs = m_nextFetchMs < 0 ? decision.dueAtMs
                                           : std::min(m_nextFetchMs, decision.dueAtMs);
-        return {};
+        return m_journal.outbox().attemptFinished(m_batch.id, attemptId);
     }
 
     const QString skipReason = decision.finalStatus == CallStatus::Completed ? QString()
@@ -427,7 +427,7 @@ Result<void> BatchRun::finishAttempt(qint64 attemptId, InFlight flight, CallOutc
         return saved;
     }
     moveCount(flight.status, decision.finalStatus);
-    return {};
+    return m_journal.outbox().attemptFinished(m_batch.id, attemptId);
 }
 
 void BatchRun::moveCount(CallStatus from, CallStatus to)

@@ -118,6 +118,7 @@ void Engine::open()
     }
     m_connection = std::make_unique<Connection>(std::move(connection).value());
     m_journal = std::make_unique<Journal>(m_connection->database());
+    m_journal->setOutboxCommittedHandler([this] { Q_EMIT outboxWritten(); });
 
     // Checkpoint the WAL every 10,000 pages (40 MiB) instead of SQLite's 1,000:
     // the engine commits often, and each checkpoint costs an fsync.
@@ -435,6 +436,8 @@ CommandResult Engine::launch(Batch batch, QList<Phone> phones, const QString &se
     if (saved)
         saved = batches.setStatus(batchId, BatchStatus::Running, QString(), now);
     if (saved)
+        saved = m_journal->outbox().batchStarted(run->progress(nowMs), nowMs);
+    if (saved)
         saved = m_journal->claimLease(batchId, m_settings.ownerName,
                                       QDateTime::currentMSecsSinceEpoch() + LeaseDurationMs);
     if (saved)
@@ -541,8 +544,17 @@ Result<void> Engine::saveStatus(BatchRun &run)
 {
     BatchRepository batches(m_connection->database());
     const QDateTime now = m_clock->now();
-    if (Result<void> saved = batches.setStatus(run.batchId(), run.status(), run.statusReason(), now);
-        !saved) {
+    // The webhook event and the status it reports are committed together.
+    Result<void> saved = m_journal->begin();
+    if (saved)
+        saved = m_journal->outbox().batchStatusChanged(run.progress(now.toMSecsSinceEpoch()),
+                                                       now.toMSecsSinceEpoch());
+    if (saved)
+        saved = batches.setStatus(run.batchId(), run.status(), run.statusReason(), now);
+    if (saved)
+        saved = m_journal->commit();
+    if (!saved) {
+        m_journal->rollback();
         return saved;
     }
 

@@ -102,6 +102,8 @@ Q_SIGNALS:
     void batchFinished(const QString &batchId, Dialdeck::BatchStatus status);
     // A sentence for the operator's log pane: warnings and errors in plain words.
     void operatorMessage(QtMsgType type, const QString &text);
+    // Webhook events were committed to the outbox; a WebhookDispatcher delivers them.
+    void outboxWritten();
 
 private:
     CommandResult start(const StartRequest &request);

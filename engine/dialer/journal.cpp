@@ -42,6 +42,7 @@ Journal::Journal(QSqlDatabase db)
                         "call_uuid), ended_at = ?, outcome = ?, hangup_cause = ?, ring_seconds = ?, "
                         "talk_seconds = ?, cost = ?, machine_result = COALESCE(NULLIF(?, ''), "
                         "machine_result) WHERE id = ? AND state != 'ended'")
+    , m_outbox(m_db)
 {
     // Two reads keep each one on the (batch_id, status, next_due_at) index in
     // index order, so a LIMIT stops early even on a million-call batch.
@@ -63,23 +64,27 @@ QSqlQuery Journal::prepare(const QString &sql)
 
 Result<void> Journal::begin()
 {
-    if (!m_db.transaction())
-        return storeError(QObject::tr("Starting a journal transaction"), m_db.lastError());
-    return {};
+    m_outbox.discardWritten();
+    // Other connections write too (webhook deliveries, imports, the REST API),
+    // so the journal takes the write lock first and waits for it if needed.
+    return beginWriteTransaction(m_db, QObject::tr("Starting a journal transaction"));
 }
 
 Result<void> Journal::commit()
 {
     if (!m_db.commit()) {
         const Error error = storeError(QObject::tr("Committing the journal"), m_db.lastError());
-        m_db.rollback();
+        rollback();
         return error;
     }
+    if (m_outbox.takeWritten() && m_outboxCommitted)
+        m_outboxCommitted();
     return {};
 }
 
 void Journal::rollback()
 {
+    m_outbox.discardWritten();
     m_db.rollback();
 }
 

@@ -3,11 +3,13 @@
 #include "carrier/carrier.h"
 #include "core/domain.h"
 #include "core/result.h"
+#include "outboxwriter.h"
 #include "store/sqlitestatement.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
+#include <functional>
 #include <optional>
 
 namespace Dialdeck {
@@ -94,6 +96,14 @@ public:
 
     QSqlDatabase database() const { return m_db; }
 
+    // The webhook events written with the journal's changes, in its transactions.
+    OutboxWriter &outbox() { return m_outbox; }
+    // Sets the function called after each commit that wrote webhook events.
+    void setOutboxCommittedHandler(std::function<void()> handler)
+    {
+        m_outboxCommitted = std::move(handler);
+    }
+
 private:
     QSqlQuery prepare(const QString &sql);
 
@@ -114,6 +124,8 @@ private:
     SqliteStatement m_markEnded;
     QSqlQuery m_fetchUndated;
     QSqlQuery m_fetchDated;
+    OutboxWriter m_outbox;
+    std::function<void()> m_outboxCommitted;
 };
 
 } // namespace Dialdeck

@@ -125,6 +125,38 @@ const std::vector<std::vector<const char *>> &migrationSteps()
                 revoked_at INTEGER))",
             "CREATE INDEX api_tokens_user ON api_tokens (user_id)",
         },
+        // Outbound progress webhooks: the endpoints and the outbox of their
+        // deliveries. A secret is never stored; secret_location names the
+        // owner-only file ("file:PATH") or keychain entry ("keychain:KEY") that
+        // holds it. Each (endpoint, batch) stream numbers its events from 1.
+        {
+            R"(CREATE TABLE webhook_endpoints (
+                id TEXT PRIMARY KEY,
+                batch_id TEXT REFERENCES batches(id) ON DELETE CASCADE,
+                url TEXT NOT NULL,
+                secret_location TEXT NOT NULL,
+                enabled INTEGER NOT NULL DEFAULT 1,
+                created_at INTEGER NOT NULL))",
+            R"(CREATE TABLE webhook_outbox (
+                id INTEGER PRIMARY KEY,
+                endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+                batch_id TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                event_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                session_id TEXT,
+                payload TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                next_attempt_at INTEGER NOT NULL,
+                attempt_count INTEGER NOT NULL DEFAULT 0,
+                delivered_at INTEGER,
+                last_status INTEGER,
+                last_error TEXT NOT NULL DEFAULT '',
+                UNIQUE (endpoint_id, batch_id, sequence),
+                UNIQUE (endpoint_id, event_id)))",
+            "CREATE INDEX webhook_outbox_undelivered ON webhook_outbox (endpoint_id, batch_id, "
+            "sequence) WHERE delivered_at IS NULL",
+        },
     };
     return steps;
 }

@@ -23,6 +23,14 @@ Result<void> execQuery(QSqlQuery &query, const QString &what)
     return {};
 }
 
+Result<void> beginWriteTransaction(QSqlDatabase &db, const QString &what)
+{
+    QSqlQuery query(db);
+    if (!query.exec(u"BEGIN IMMEDIATE"_s))
+        return storeError(what, query.lastError());
+    return {};
+}
+
 QVariant sqlTime(const QDateTime &time)
 {
     if (!time.isValid())
