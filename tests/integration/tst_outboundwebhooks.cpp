@@ -38,6 +38,8 @@ struct Received
     QString batchId;
     qint64 sequence = 0;
     QJsonObject body;
+    QByteArray rawBody;
+    QByteArray signature;
     bool signatureValid = false;
     // The X-Dialdeck-* headers repeat the body's eventId, event, sequence and timestamp.
     bool headersMatchBody = false;
@@ -83,6 +85,8 @@ private:
 
         Received received;
         received.body = QJsonDocument::fromJson(body).object();
+        received.rawBody = body;
+        received.signature = request.value("X-Dialdeck-Signature");
         received.eventId = received.body.value(u"eventId"_s).toString();
         received.kind = received.body.value(u"event"_s).toString();
         received.batchId = received.body.value(u"batchId"_s).toString();
@@ -483,13 +487,16 @@ void TestOutboundWebhooks::eventsSurviveFailuresAndKill()
     QCOMPARE(qint64(kinds.count(u"call.completed"_s)), scalar(u"SELECT COUNT(*) FROM attempts"_s));
     QCOMPARE(qint64(reportedAttempts.size()), scalar(u"SELECT COUNT(*) FROM attempts"_s));
 
-    // One body of each kind, for reading in the test log.
+    // One request of each kind and call outcome, for reading in the test log.
     QSet<QString> shown;
     for (const Received &received : receiver.accepted()) {
-        if (!shown.contains(received.kind)) {
-            shown.insert(received.kind);
-            qInfo().noquote() << QJsonDocument(received.body).toJson(QJsonDocument::Compact);
-        }
+        const QString outcome = received.body.value(u"data"_s).toObject().value(u"outcome"_s)
+                                    .toString();
+        if (shown.contains(received.kind + outcome))
+            continue;
+        shown.insert(received.kind + outcome);
+        qInfo().noquote() << "X-Dialdeck-Signature:" << received.signature;
+        qInfo().noquote() << received.rawBody;
     }
 }
 
