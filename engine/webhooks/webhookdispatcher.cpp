@@ -253,11 +253,19 @@ void WebhookDispatcher::recordFailure(const WebhookDelivery &delivery,
         qCWarning(lcOutbox).noquote() << marked.error().message;
     }
 
-    qCWarning(lcOutbox).noquote() << "Webhook delivery" << delivery.id << "(" << delivery.kind
-                                  << "sequence" << delivery.sequence << "of batch"
-                                  << delivery.batchId << "to endpoint" << delivery.endpointId
-                                  << ") failed on try" << delivery.attemptCount << ":" << error
-                                  << "; next try in" << delayMs << "ms";
+    // A dead endpoint fails every try; after the third, only every tenth is logged.
+    const bool logged = delivery.attemptCount <= 3 || delivery.attemptCount % 10 == 0;
+    if (logged) {
+        qCWarning(lcOutbox).noquote()
+            << u"Webhook delivery %1 (%2, sequence %3 of batch %4, endpoint %5) failed on try "
+               "%6: %7; next try in %8 ms"_s.arg(delivery.id)
+                   .arg(delivery.kind)
+                   .arg(delivery.sequence)
+                   .arg(delivery.batchId, delivery.endpointId)
+                   .arg(delivery.attemptCount)
+                   .arg(error)
+                   .arg(delayMs);
+    }
     Q_EMIT deliveryAttempted(delivery.id, false);
 }
 
