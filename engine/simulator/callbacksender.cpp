@@ -25,6 +25,7 @@ QString urlForLog(const QUrl &url)
     return url.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
 }
 
+
 } // namespace
 
 // Tries one delivery until it succeeds, fails for good or its context goes
@@ -99,9 +100,15 @@ private:
 
         const bool retry = readResponse(reply);
         if (retry && m_result.tries <= m_policy.retries && remainingMs() > 0) {
-            qCInfo(lcSimulator).noquote()
-                << "Retrying" << m_delivery.label << "to" << urlForLog(m_delivery.target.url)
-                << "after try" << m_result.tries << "failed:" << describeFailure();
+            int suppressed = 0;
+            if (m_sender->m_retryLog.allow(&suppressed)) {
+                const QString message = u"Retrying %1 to %2 after try %3 failed: %4"_s
+                                            .arg(m_delivery.label,
+                                                 urlForLog(m_delivery.target.url))
+                                            .arg(m_result.tries)
+                                            .arg(describeFailure());
+                qCInfo(lcSimulator).noquote() << LogThrottle::withSuppressed(message, suppressed);
+            }
             tryOnce();
             return;
         }
@@ -150,10 +157,12 @@ private:
             qCDebug(lcSimulator).noquote() << "Delivered" << m_delivery.label << "to"
                                           << urlForLog(m_delivery.target.url) << "in"
                                           << m_result.tries << "tries:" << outcome;
-        } else {
-            qCWarning(lcSimulator).noquote() << "Failed to deliver" << m_delivery.label << "to"
-                                             << urlForLog(m_delivery.target.url) << "after"
-                                             << m_result.tries << "tries:" << outcome;
+        } else if (int suppressed = 0; m_sender->m_failureLog.allow(&suppressed)) {
+            const QString message = u"Failed to deliver %1 to %2 after %3 tries: %4"_s
+                                        .arg(m_delivery.label, urlForLog(m_delivery.target.url))
+                                        .arg(m_result.tries)
+                                        .arg(outcome);
+            qCWarning(lcSimulator).noquote() << LogThrottle::withSuppressed(message, suppressed);
         }
 
         if (m_context && m_done)

@@ -2,6 +2,7 @@
 
 #include "callrequest.h"
 #include "carrier/plivosignature.h"
+#include "logthrottle.h"
 
 #include <QByteArray>
 #include <QNetworkAccessManager>
@@ -72,6 +73,9 @@ private:
     int m_defaultRetries = 1;
     QNetworkAccessManager m_network{this};
     int m_triesStarted = 0;
+    // Retries and failures are logged in full 5 times, then once per 10 s.
+    LogThrottle m_retryLog{5, 10000};
+    LogThrottle m_failureLog{5, 10000};
 };
 
 } // namespace Dialdeck

@@ -221,8 +221,12 @@ void CallPlayer::onAnswerFetched(const CallbackResult &result, bool fallback)
 
     const Result<void> valid = AnswerDocument::validate(result.body);
     if (!valid) {
-        qCInfo(lcSimulator).noquote()
-            << "Call" << m_call.callUuid << "got invalid answer XML:" << valid.error().message;
+        int suppressed = 0;
+        if (m_context.invalidXmlLog.allow(&suppressed)) {
+            const QString message = u"Call %1 got invalid answer XML: %2"_s.arg(
+                m_call.callUuid, valid.error().message);
+            qCInfo(lcSimulator).noquote() << LogThrottle::withSuppressed(message, suppressed);
+        }
         end(CallEnding::InvalidAnswerXml, nowMs());
     }
 }
@@ -234,7 +238,7 @@ void CallPlayer::cancelQueued()
 
     m_call.finish(nowMs(), HangupCause::of(CallEnding::CanceledByApi),
                   m_context.settings.ratePerMinute, m_context.settings.billingIntervalSeconds);
-    qCInfo(lcSimulator).noquote() << "Canceled queued call" << m_call.callUuid;
+    qCDebug(lcSimulator).noquote() << "Canceled queued call" << m_call.callUuid;
     Q_EMIT ended(m_call);
     deleteWhenIdle();
 }
@@ -258,7 +262,7 @@ void CallPlayer::end(CallEnding ending, qint64 atMs)
     m_lastEventMs = atMs;
     m_call.finish(atMs, HangupCause::of(ending),
                   m_context.settings.ratePerMinute, m_context.settings.billingIntervalSeconds);
-    qCInfo(lcSimulator).noquote() << "Call" << m_call.callUuid << "ended:"
+    qCDebug(lcSimulator).noquote() << "Call" << m_call.callUuid << "ended:"
                                   << m_call.cause.callStatus << m_call.cause.code
                                   << m_call.cause.name << "after" << m_call.durationSeconds
                                   << "s";
@@ -285,7 +289,7 @@ void CallPlayer::notify(Notification kind, const CallbackTarget &target,
     CallbackDelivery delivery{label(notificationName(kind)), target, params};
 
     if (random.chance(faults.dropCallbacks, Stream::DropCallback, m_call.index, part)) {
-        qCInfo(lcSimulator).noquote() << "Fault: dropping" << delivery.label;
+        qCDebug(lcSimulator).noquote() << "Fault: dropping" << delivery.label;
         if (kind == Notification::Hangup)
             releaseHeld();
         return;
@@ -298,7 +302,7 @@ void CallPlayer::notify(Notification kind, const CallbackTarget &target,
             ? 2
             : 1;
     if (copies > 1)
-        qCInfo(lcSimulator).noquote() << "Fault: sending" << delivery.label << "twice";
+        qCDebug(lcSimulator).noquote() << "Fault: sending" << delivery.label << "twice";
 
     if (kind == Notification::Hangup) {
         // Held-back notifications follow once the hangup callback is through.
@@ -314,7 +318,7 @@ void CallPlayer::notify(Notification kind, const CallbackTarget &target,
 
     for (int copy = 0; copy < copies; ++copy) {
         if (m_reordered && m_call.state != SimulatedCall::State::Ended) {
-            qCInfo(lcSimulator).noquote() << "Fault: holding" << delivery.label
+            qCDebug(lcSimulator).noquote() << "Fault: holding" << delivery.label
                                           << "until after the hangup callback";
             ++m_pendingDeliveries;
             m_held.push_back([this, delivery, delayMs] {

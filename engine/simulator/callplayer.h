@@ -1,6 +1,7 @@
 #pragma once
 
 #include "callbacksender.h"
+#include "logthrottle.h"
 #include "simulatedcall.h"
 
 #include <QObject>
@@ -35,6 +36,8 @@ public:
         const Clock &clock;
         const CallViews &views;
         CallbackSender &sender;
+        // Shared by all players, so that a broken answer server logs a few lines.
+        LogThrottle &invalidXmlLog;
     };
 
     CallPlayer(SimulatedCall call, const Context &context, QObject *parent = nullptr);

@@ -69,6 +69,13 @@ QJsonArray callUuids(const QList<const SimulatedCall *> &calls)
     return uuids;
 }
 
+// The error text of a reply, quoted after a space, for the log.
+QString errorText(const QJsonObject &body)
+{
+    const QString text = body.value(u"error"_s).toString();
+    return text.isEmpty() ? QString() : u" \"%1\""_s.arg(text);
+}
+
 QDate todayIn(const QTimeZone &zone, qint64 nowMs)
 {
     return QDateTime::fromMSecsSinceEpoch(nowMs, zone).date();
@@ -157,8 +164,13 @@ void PlivoSimulator::setupRoutes()
         const QString path = request.url().path();
         const QString hint = path.endsWith(u'/') ? QString()
                                                  : u"; Plivo resource paths end with a slash"_s;
-        qCInfo(lcSimulator).noquote() << methodName(request.method()) << path << "-> 404";
-        writeReply(responder, error(404, u"not found: %1%2"_s.arg(path, hint)));
+        const RestReply reply = error(404, u"not found: %1%2"_s.arg(path, hint));
+        int suppressed = 0;
+        if (m_errorLog.allow(&suppressed)) {
+            const QString line = methodName(request.method()) + u' ' + path + u" -> 404"_s;
+            qCInfo(lcSimulator).noquote() << LogThrottle::withSuppressed(line, suppressed);
+        }
+        writeReply(responder, reply);
     });
 }
 
@@ -170,10 +182,12 @@ void PlivoSimulator::dispatch(Resource resource, const QString &authId, const QS
 
     const QString line = methodName(request.method()) + u' ' + request.url().path() + u" -> "
                          + QString::number(reply.status);
-    if (reply.status >= 400)
-        qCInfo(lcSimulator).noquote() << line;
-    else
+    int suppressed = 0;
+    if (reply.status < 400)
         qCDebug(lcSimulator).noquote() << line;
+    else if (m_errorLog.allow(&suppressed))
+        qCInfo(lcSimulator).noquote() << LogThrottle::withSuppressed(line + errorText(reply.body),
+                                                                     suppressed);
     send(std::move(responder), reply);
 }
 

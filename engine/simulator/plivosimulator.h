@@ -111,6 +111,8 @@ private:
     NumberBook m_numbers;
     RequestLimiter m_limiter;
     QHttpServer m_server;
+    // Rejected requests are logged in full 20 times, then once per 10 s.
+    LogThrottle m_errorLog{20, 10000};
     // Counts create requests; the 500 and stall faults are drawn per request.
     quint64 m_createRequests = 0;
     quint16 m_port = 0;

@@ -35,10 +35,13 @@ SimulatedAccount::SimulatedAccount(const SimulatorSettings &settings, const Cloc
     : QObject(parent)
     , m_settings(settings)
     , m_clock(clock)
-    , m_playerContext{settings, clock, views, sender}
+    , m_playerContext{settings, clock, views, sender, m_invalidXmlLog}
     , m_dialQueue(settings.callsPerSecond)
     , m_cashCredits(settings.cashCredits)
 {
+    // Single calls are logged at debug level; the info log gets a summary.
+    connect(&m_summaryTimer, &QTimer::timeout, this, &SimulatedAccount::logSummary);
+    m_summaryTimer.start(10000);
 }
 
 SimulatedAccount::~SimulatedAccount() = default;
@@ -174,7 +177,25 @@ void SimulatedAccount::onCallEnded(const SimulatedCall &call)
         m_cashCredits -= call.totalCost;
     }
     m_journal.recordEnded(call);
+    ++m_ended;
+    ++m_endedByCode[call.cause.code];
     Q_EMIT callEnded(call);
+}
+
+void SimulatedAccount::logSummary()
+{
+    if (m_nextCallIndex == m_acceptedAtLastSummary && m_ended == m_endedAtLastSummary)
+        return;
+    m_acceptedAtLastSummary = m_nextCallIndex;
+    m_endedAtLastSummary = m_ended;
+
+    QStringList causes;
+    for (auto it = m_endedByCode.cbegin(); it != m_endedByCode.cend(); ++it)
+        causes.append(u"%1: %2"_s.arg(it.key()).arg(it.value()));
+    qCInfo(lcSimulator).noquote() << "Calls:" << m_nextCallIndex << "accepted," << liveCalls().size()
+                                  << "live," << m_dialQueue.waiting().size() << "queued,"
+                                  << m_ended << "ended; ended by hangup cause code:"
+                                  << causes.join(u", "_s);
 }
 
 } // namespace Dialdeck

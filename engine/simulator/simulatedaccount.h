@@ -7,8 +7,10 @@
 #include "dialqueue.h"
 
 #include <QHash>
+#include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 
 namespace Dialdeck {
 
@@ -68,9 +70,11 @@ Q_SIGNALS:
 private:
     void onCallEnded(const SimulatedCall &call);
     CallPlayer *player(const QString &callUuid) const;
+    void logSummary();
 
     const SimulatorSettings &m_settings;
     const Clock &m_clock;
+    LogThrottle m_invalidXmlLog{5, 10000};
     CallPlayer::Context m_playerContext;
     DialQueue m_dialQueue;
     CdrStore m_cdrs;
@@ -81,6 +85,12 @@ private:
     QHash<QString, QString> m_callByRequest;
     quint64 m_nextCallIndex = 0;
     double m_cashCredits = 0.0;
+    // Ended calls per hangup cause code, for the periodic summary in the log.
+    QMap<int, int> m_endedByCode;
+    int m_ended = 0;
+    quint64 m_acceptedAtLastSummary = 0;
+    int m_endedAtLastSummary = 0;
+    QTimer m_summaryTimer{this};
 };
 
 } // namespace Dialdeck
