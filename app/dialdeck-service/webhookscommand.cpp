@@ -7,11 +7,11 @@
 #include "store/connection.h"
 #include "store/webhookdeliveryrepository.h"
 #include "store/webhookendpointrepository.h"
+#include "webhooks/webhookendpointcheck.h"
 #include "webhooks/webhooksecretstore.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QHostAddress>
 #include <QTextStream>
 #include <QUrl>
 
@@ -46,40 +46,6 @@ QString isoTime(qint64 ms)
     if (ms < 0)
         return u"-"_s;
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
-}
-
-bool isLoopback(const QUrl &url)
-{
-    if (url.host() == u"localhost")
-        return true;
-    const QHostAddress address(url.host());
-    return !address.isNull() && address.isLoopback();
-}
-
-// Returns an error for a URL that cannot receive webhooks; warns on stderr
-// about plain http to another machine.
-std::optional<QString> checkUrl(const QString &text)
-{
-    const QUrl url(text, QUrl::StrictMode);
-    const bool web = url.scheme() == u"http" || url.scheme() == u"https";
-    if (!url.isValid() || !web || url.host().isEmpty()) {
-        return tr("The URL \"%1\" is not an http or https URL; write it as "
-                  "https://crm.example.com/dialdeck-events.")
-            .arg(text);
-    }
-    if (!url.userInfo().isEmpty()) {
-        return tr("The URL \"%1\" contains a user name or password, which would be stored in "
-                  "plain text; remove it, because each request is signed with the secret instead.")
-            .arg(url.toDisplayString(QUrl::RemoveUserInfo));
-    }
-    if (url.scheme() == u"http" && !isLoopback(url)) {
-        err() << tr("dialdeck-service: warning: %1 uses plain http, so the events (with the "
-                    "numbers called) cross the network unencrypted; use https outside a trusted "
-                    "network.")
-                     .arg(text)
-              << Qt::endl;
-    }
-    return std::nullopt;
 }
 
 QString deliveryState(const WebhookDelivery &delivery)
@@ -164,8 +130,15 @@ int WebhooksCommand::add(const QCommandLineParser &parser, const Connection &con
     }
 
     const QString url = parser.value(u"url"_s);
-    if (const std::optional<QString> problem = checkUrl(url))
+    if (const std::optional<QString> problem = WebhookEndpointCheck::urlProblem(url))
         return ServiceCommands::fail(ExitCode::InvalidInput, *problem);
+    if (WebhookEndpointCheck::isUnencryptedRemote(QUrl(url))) {
+        err() << tr("dialdeck-service: warning: %1 uses plain http, so the events (with the "
+                    "numbers called) cross the network unencrypted; use https outside a trusted "
+                    "network.")
+                     .arg(url)
+              << Qt::endl;
+    }
 
     const QString secretFile = parser.value(u"secret-file"_s);
     if (Result<QByteArray> secret = WebhookSecretStore::readFile(secretFile); !secret)
