@@ -15,6 +15,7 @@
 #include "monitor/dashboardwidget.h"
 #include "rotationpanel.h"
 #include "settingsdialog.h"
+#include "usersdialog.h"
 #include "statustext.h"
 #include "store/batchrepository.h"
 #include "store/userrepository.h"
@@ -137,6 +138,8 @@ void MainWindow::createActions()
                                 tr("Export the calls or attempts of the selected batch as CSV"));
     m_settingsAction = makeAction(u"settingsAction"_s, tr("&Settings…"), QString(),
                                   QKeySequence::Preferences, tr("Carrier, store and defaults for new batches"));
+    m_usersAction = makeAction(u"usersAction"_s, tr("API &Users…"), QString(), QKeySequence(),
+                               tr("Add REST API users, issue their tokens or revoke them"));
     m_quitAction = makeAction(u"quitAction"_s, tr("&Quit"), QString(), QKeySequence::Quit,
                               tr("Close the console; running batches stop and resume at next start"));
     m_startAction = makeAction(u"startAction"_s, tr("&Start Calling"), u"start"_s,
@@ -155,6 +158,7 @@ void MainWindow::createActions()
     connect(m_importAction, &QAction::triggered, this, &MainWindow::importContacts);
     connect(m_exportAction, &QAction::triggered, this, &MainWindow::exportReport);
     connect(m_settingsAction, &QAction::triggered, this, &MainWindow::showSettings);
+    connect(m_usersAction, &QAction::triggered, this, &MainWindow::showUsers);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
     connect(m_startAction, &QAction::triggered, this, &MainWindow::startCalling);
     connect(m_pauseAction, &QAction::triggered, this, &MainWindow::pauseCalling);
@@ -171,6 +175,7 @@ void MainWindow::createMenus()
     file->addAction(m_exportAction);
     file->addSeparator();
     file->addAction(m_settingsAction);
+    file->addAction(m_usersAction);
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -720,6 +725,18 @@ void MainWindow::showSettings()
             logMessage(QtInfoMsg, tr("Settings saved."));
     });
     m_settingsDialog->open();
+}
+
+void MainWindow::showUsers()
+{
+    if (!m_connection.isOpen()) {
+        reportError(tr("The store is not open, so no users can be managed."));
+        return;
+    }
+
+    auto *dialog = new UsersDialog(m_connection.name(), m_seams, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void MainWindow::startCalling()

@@ -75,6 +75,7 @@ public Q_SLOTS:
     void stopCalling();
     void exportReport();
     void showSettings();
+    void showUsers();
     void refreshBatches();
 
 Q_SIGNALS:
@@ -153,6 +154,7 @@ private:
     QAction *m_importAction = nullptr;
     QAction *m_exportAction = nullptr;
     QAction *m_settingsAction = nullptr;
+    QAction *m_usersAction = nullptr;
     QAction *m_quitAction = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_pauseAction = nullptr;

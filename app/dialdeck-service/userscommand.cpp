@@ -1,16 +1,12 @@
 #include "userscommand.h"
 
-#include "api/apitoken.h"
-#include "core/ids.h"
+#include "api/apiusers.h"
 #include "exitcodes.h"
 #include "servicecommands.h"
 #include "store/connection.h"
-#include "store/tokenrepository.h"
-#include "store/userrepository.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QSqlError>
 #include <QTextStream>
 
 namespace Dialdeck {
@@ -69,37 +65,6 @@ Result<QDateTime> expiryFrom(const QCommandLineParser &parser, const QDateTime &
                          .arg(MaxExpiryDays)};
     }
     return now.addDays(days);
-}
-
-Result<User> findUser(Connection &connection, const QString &userId)
-{
-    Result<std::optional<User>> user = UserRepository(connection.database()).find(userId);
-    if (!user)
-        return user.error();
-    if (!user->has_value()) {
-        return Error{u"not_found"_s, tr("User %1 does not exist; list the users with \"users "
-                                        "list\".")
-                                         .arg(userId)};
-    }
-    return user->value();
-}
-
-// Runs `steps` in one transaction and commits it, or rolls it back on the first error.
-Result<void> inTransaction(Connection &connection, const std::function<Result<void>()> &steps)
-{
-    QSqlDatabase db = connection.database();
-    if (!db.transaction()) {
-        return Error{u"store_failed"_s, tr("Could not start a transaction in %1: %2")
-                                            .arg(connection.path(), db.lastError().text())};
-    }
-    Result<void> done = steps();
-    if (done && !db.commit()) {
-        done = Error{u"store_failed"_s, tr("Could not save the change to %1: %2")
-                                            .arg(connection.path(), db.lastError().text())};
-    }
-    if (!done)
-        db.rollback();
-    return done;
 }
 
 void printNewToken(const IssuedToken &token)
@@ -187,85 +152,45 @@ int UsersCommand::runTokens(const QStringList &arguments)
 
 int UsersCommand::add(const QCommandLineParser &parser, Connection &connection)
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    User user;
-    user.id = parser.isSet(u"id"_s) ? parser.value(u"id"_s) : Ids::generate();
-    user.name = parser.positionalArguments().at(1).trimmed();
-    user.canManageCalling = false;
-    user.createdAt = now;
-
-    if (user.name.isEmpty())
-        return ServiceCommands::fail(ExitCode::InvalidInput, tr("The user name is empty; give "
-                                                                "the user a name."));
-    if (!Ids::isValid(user.id)) {
-        return ServiceCommands::fail(
-            ExitCode::InvalidInput,
-            tr("The id \"%1\" is not 24 lowercase hexadecimal digits.").arg(user.id));
+    if (parser.isSet(u"permission"_s) && parser.value(u"permission"_s) != callingManagement) {
+        return ServiceCommands::fail(ExitCode::InvalidInput,
+                                     tr("The permission \"%1\" is unknown; the one "
+                                        "permission is calling-management.")
+                                         .arg(parser.value(u"permission"_s)));
     }
-    if (parser.isSet(u"permission"_s)) {
-        if (parser.value(u"permission"_s) != callingManagement) {
-            return ServiceCommands::fail(ExitCode::InvalidInput,
-                                         tr("The permission \"%1\" is unknown; the one "
-                                            "permission is calling-management.")
-                                             .arg(parser.value(u"permission"_s)));
-        }
-        user.canManageCalling = true;
-    }
-    Result<QDateTime> expiresAt = expiryFrom(parser, now);
+    Result<QDateTime> expiresAt = expiryFrom(parser, QDateTime::currentDateTimeUtc());
     if (!expiresAt)
         return ServiceCommands::fail(expiresAt.error());
 
-    UserRepository users(connection.database());
-    Result<std::optional<User>> existing = users.find(user.id);
-    if (!existing)
-        return ServiceCommands::fail(existing.error());
-    if (existing->has_value()) {
-        return ServiceCommands::fail(ExitCode::Rejected, tr("A user with the id %1 already "
-                                                            "exists; choose another id.")
-                                                             .arg(user.id));
-    }
+    Result<NewApiUser> created =
+        ApiUsers::add(connection.database(), parser.positionalArguments().at(1),
+                      parser.value(u"id"_s), parser.isSet(u"permission"_s), *expiresAt);
+    if (!created)
+        return ServiceCommands::fail(created.error());
 
-    const IssuedToken token = ApiToken::issue(user.id, now, *expiresAt);
-    Result<void> saved = inTransaction(connection, [&] {
-        Result<void> inserted = users.insert(user);
-        if (inserted)
-            inserted = TokenRepository(connection.database()).insert(token.record);
-        return inserted;
-    });
-    if (!saved)
-        return ServiceCommands::fail(saved.error());
-
-    out() << user.id << Qt::endl;
-    printNewToken(token);
+    out() << created->user.id << Qt::endl;
+    printNewToken(created->token);
     return ExitCode::Ok;
 }
 
 int UsersCommand::list(Connection &connection)
 {
-    Result<QList<User>> users = UserRepository(connection.database()).list();
+    Result<QList<ApiUserSummary>> users = ApiUsers::list(connection.database());
     if (!users)
         return ServiceCommands::fail(users.error());
 
-    TokenRepository tokens(connection.database());
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (const User &user : *users) {
-        Result<int> usable = tokens.countUsable(user.id, now);
-        if (!usable)
-            return ServiceCommands::fail(usable.error());
-        out() << user.id << '\t' << (user.canManageCalling ? callingManagement : u"-"_s) << '\t'
-              << tr("%1 usable tokens").arg(*usable) << '\t' << user.name << Qt::endl;
+    for (const ApiUserSummary &summary : *users) {
+        out() << summary.user.id << '\t'
+              << (summary.user.canManageCalling ? callingManagement : u"-"_s) << '\t'
+              << tr("%1 usable tokens").arg(summary.usableTokens) << '\t' << summary.user.name
+              << Qt::endl;
     }
     return ExitCode::Ok;
 }
 
 int UsersCommand::revoke(const QString &userId, Connection &connection)
 {
-    Result<User> user = findUser(connection, userId);
-    if (!user)
-        return ServiceCommands::fail(user.error());
-
-    Result<int> revoked =
-        TokenRepository(connection.database()).revokeAllOf(userId, QDateTime::currentDateTimeUtc());
+    Result<int> revoked = ApiUsers::revokeTokens(connection.database(), userId);
     if (!revoked)
         return ServiceCommands::fail(revoked.error());
 
@@ -276,29 +201,18 @@ int UsersCommand::revoke(const QString &userId, Connection &connection)
 int UsersCommand::rotate(const QCommandLineParser &parser, Connection &connection)
 {
     const QString userId = parser.positionalArguments().at(1);
-    Result<User> user = findUser(connection, userId);
-    if (!user)
-        return ServiceCommands::fail(user.error());
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    Result<QDateTime> expiresAt = expiryFrom(parser, now);
+    Result<QDateTime> expiresAt = expiryFrom(parser, QDateTime::currentDateTimeUtc());
     if (!expiresAt)
         return ServiceCommands::fail(expiresAt.error());
 
-    const IssuedToken token = ApiToken::issue(userId, now, *expiresAt);
-    TokenRepository tokens(connection.database());
-    int revoked = 0;
-    Result<void> saved = inTransaction(connection, [&]() -> Result<void> {
-        Result<int> count = tokens.revokeAllOf(userId, now);
-        if (!count)
-            return count.error();
-        revoked = *count;
-        return tokens.insert(token.record);
-    });
-    if (!saved)
-        return ServiceCommands::fail(saved.error());
+    Result<std::pair<IssuedToken, int>> rotated =
+        ApiUsers::rotate(connection.database(), userId, *expiresAt);
+    if (!rotated)
+        return ServiceCommands::fail(rotated.error());
 
-    out() << tr("Revoked %1 earlier tokens of user %2.").arg(revoked).arg(userId) << Qt::endl;
-    printNewToken(token);
+    out() << tr("Revoked %1 earlier tokens of user %2.").arg(rotated->second).arg(userId)
+          << Qt::endl;
+    printNewToken(rotated->first);
     return ExitCode::Ok;
 }
 
