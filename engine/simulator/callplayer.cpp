@@ -223,7 +223,7 @@ void CallPlayer::onAnswerFetched(const CallbackResult &result, bool fallback)
     if (!valid) {
         int suppressed = 0;
         if (m_context.invalidXmlLog.allow(&suppressed)) {
-            const QString message = u"Call %1 got invalid answer XML: %2"_s.arg(
+            const QString message = u"Call %1 received invalid answer XML: %2"_s.arg(
                 m_call.callUuid, valid.error().message);
             qCInfo(lcSimulator).noquote() << LogThrottle::withSuppressed(message, suppressed);
         }
@@ -275,40 +275,45 @@ void CallPlayer::end(CallEnding ending, qint64 atMs)
     deleteWhenIdle();
 }
 
+CallPlayer::NotificationFaults CallPlayer::drawFaults(Notification kind) const
+{
+    using Stream = SeededDraw::Stream;
+    const SeededDraw random(m_context.settings.seed);
+    const FaultSettings &faults = m_context.settings.faults;
+    const quint64 part = quint64(kind);
+
+    NotificationFaults drawn;
+    drawn.drop = random.chance(faults.dropCallbacks, Stream::DropCallback, m_call.index, part);
+    drawn.delayMs = int(std::lround(random.between(0.0, faults.delayCallbacksMs,
+                                                   Stream::DelayCallback, m_call.index, part)));
+    const bool duplicate =
+        random.chance(faults.duplicateCallbacks, Stream::DuplicateCallback, m_call.index, part);
+    drawn.copies = duplicate ? 2 : 1;
+    return drawn;
+}
+
 void CallPlayer::notify(Notification kind, const CallbackTarget &target,
                         const PlivoSignature::Params &params)
 {
     if (!target.isSet())
         return;
 
-    using Stream = SeededDraw::Stream;
-    const SeededDraw random(m_context.settings.seed);
-    const FaultSettings &faults = m_context.settings.faults;
-    const quint64 part = quint64(kind);
-
-    CallbackDelivery delivery{label(notificationName(kind)), target, params};
-
-    if (random.chance(faults.dropCallbacks, Stream::DropCallback, m_call.index, part)) {
+    const CallbackDelivery delivery{label(notificationName(kind)), target, params};
+    const NotificationFaults faults = drawFaults(kind);
+    if (faults.drop) {
         qCDebug(lcSimulator).noquote() << "Fault: dropping" << delivery.label;
         if (kind == Notification::Hangup)
             releaseHeld();
         return;
     }
-
-    const int delayMs = int(std::lround(
-        random.between(0.0, faults.delayCallbacksMs, Stream::DelayCallback, m_call.index, part)));
-    const int copies =
-        random.chance(faults.duplicateCallbacks, Stream::DuplicateCallback, m_call.index, part)
-            ? 2
-            : 1;
-    if (copies > 1)
+    if (faults.copies > 1)
         qCDebug(lcSimulator).noquote() << "Fault: sending" << delivery.label << "twice";
 
     if (kind == Notification::Hangup) {
-        // Held-back notifications follow once the hangup callback is through.
-        auto remaining = std::make_shared<int>(copies);
-        for (int copy = 0; copy < copies; ++copy) {
-            deliver(delivery, delayMs, [this, remaining] {
+        // Held-back notifications follow once every copy of the hangup callback is through.
+        auto remaining = std::make_shared<int>(faults.copies);
+        for (int copy = 0; copy < faults.copies; ++copy) {
+            deliver(delivery, faults.delayMs, [this, remaining] {
                 if (--*remaining == 0)
                     releaseHeld();
             });
@@ -316,19 +321,23 @@ void CallPlayer::notify(Notification kind, const CallbackTarget &target,
         return;
     }
 
-    for (int copy = 0; copy < copies; ++copy) {
-        if (m_reordered && m_call.state != SimulatedCall::State::Ended) {
-            qCDebug(lcSimulator).noquote() << "Fault: holding" << delivery.label
-                                          << "until after the hangup callback";
-            ++m_pendingDeliveries;
-            m_held.push_back([this, delivery, delayMs] {
-                --m_pendingDeliveries;
-                deliver(delivery, delayMs, nullptr);
-            });
-            continue;
-        }
-        deliver(delivery, delayMs, nullptr);
+    for (int copy = 0; copy < faults.copies; ++copy) {
+        if (m_reordered)
+            hold(delivery, faults.delayMs);
+        else
+            deliver(delivery, faults.delayMs, nullptr);
     }
+}
+
+void CallPlayer::hold(const CallbackDelivery &delivery, int delayMs)
+{
+    qCDebug(lcSimulator).noquote() << "Fault: holding" << delivery.label
+                                   << "until after the hangup callback";
+    ++m_pendingDeliveries;
+    m_held.push_back([this, delivery, delayMs] {
+        --m_pendingDeliveries;
+        deliver(delivery, delayMs, nullptr);
+    });
 }
 
 void CallPlayer::deliver(const CallbackDelivery &delivery, int delayMs, std::function<void()> done)

@@ -36,7 +36,7 @@ public:
         const Clock &clock;
         const CallViews &views;
         CallbackSender &sender;
-        // Shared by all players, so that a broken answer server logs a few lines.
+        // Shared by all players, so that a broken answer URL server logs only a few lines.
         LogThrottle &invalidXmlLog;
     };
 
@@ -79,8 +79,18 @@ private:
     // in one of the given states; the action receives that instant.
     void at(qint64 simulatedMs, std::initializer_list<SimulatedCall::State> states,
             std::function<void(qint64)> action);
+    // The callback faults drawn for one notification of this call.
+    struct NotificationFaults
+    {
+        bool drop = false;
+        int delayMs = 0;
+        int copies = 1;
+    };
+
+    NotificationFaults drawFaults(Notification kind) const;
     void notify(Notification kind, const CallbackTarget &target,
                 const PlivoSignature::Params &params);
+    void hold(const CallbackDelivery &delivery, int delayMs);
     void deliver(const CallbackDelivery &delivery, int delayMs, std::function<void()> done);
     void releaseHeld();
     void deleteWhenIdle();
