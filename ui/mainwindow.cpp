@@ -16,6 +16,8 @@
 #include "rotationpanel.h"
 #include "settingsdialog.h"
 #include "usersdialog.h"
+#include "webhooksdialog.h"
+#include "consolewebhooks.h"
 #include "statustext.h"
 #include "store/batchrepository.h"
 #include "store/userrepository.h"
@@ -103,7 +105,8 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    // The engine thread shuts the engine down and joins before the store connection closes.
+    // The webhook and engine threads join before the store connection closes.
+    m_webhooks.reset();
     m_engineThread.reset();
     // The rotation panel holds a handle of the UI connection; release it before the connection closes.
     m_rotationPanel->setDatabase(QSqlDatabase());
@@ -138,6 +141,10 @@ void MainWindow::createActions()
                                 tr("Export the calls or attempts of the selected batch as CSV"));
     m_settingsAction = makeAction(u"settingsAction"_s, tr("&Settings…"), QString(),
                                   QKeySequence::Preferences, tr("Carrier, store and defaults for new batches"));
+    m_webhooksAction = makeAction(u"webhooksAction"_s, tr("&Webhooks…"), QString(),
+                                  QKeySequence(),
+                                  tr("Endpoints that receive batch and call events, and failed "
+                                     "deliveries"));
     m_usersAction = makeAction(u"usersAction"_s, tr("API &Users…"), QString(), QKeySequence(),
                                tr("Add REST API users, issue their tokens or revoke them"));
     m_quitAction = makeAction(u"quitAction"_s, tr("&Quit"), QString(), QKeySequence::Quit,
@@ -159,6 +166,7 @@ void MainWindow::createActions()
     connect(m_exportAction, &QAction::triggered, this, &MainWindow::exportReport);
     connect(m_settingsAction, &QAction::triggered, this, &MainWindow::showSettings);
     connect(m_usersAction, &QAction::triggered, this, &MainWindow::showUsers);
+    connect(m_webhooksAction, &QAction::triggered, this, &MainWindow::showWebhooks);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
     connect(m_startAction, &QAction::triggered, this, &MainWindow::startCalling);
     connect(m_pauseAction, &QAction::triggered, this, &MainWindow::pauseCalling);
@@ -176,6 +184,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_settingsAction);
     file->addAction(m_usersAction);
+    file->addAction(m_webhooksAction);
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -382,6 +391,9 @@ void MainWindow::startEngine()
 
     m_engineThread = std::make_unique<EngineThread>(settings);
     connectEngine();
+    m_webhooks = std::make_unique<ConsoleWebhooks>(m_storePath, m_keychain);
+    connect(m_webhooks.get(), &ConsoleWebhooks::problemFound, this, &MainWindow::reportError);
+    m_webhooks->start(m_connection.database(), m_engineThread->engine());
     m_engineThread->start();
 }
 
@@ -735,6 +747,19 @@ void MainWindow::showUsers()
     }
 
     auto *dialog = new UsersDialog(m_connection.name(), m_seams, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::showWebhooks()
+{
+    if (!m_connection.isOpen()) {
+        reportError(tr("The store is not open, so no webhooks can be managed."));
+        return;
+    }
+
+    auto *dialog = new WebhooksDialog(m_connection.name(), m_seams, m_keychain, m_webhooks.get(),
+                                      this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }

@@ -6,6 +6,7 @@
 #include "dialer/engine.h"
 #include "dialer/progresssnapshot.h"
 #include "dialogseams.h"
+#include "secretkeychain.h"
 #include "importdialog.h"
 #include "monitor/exportdialog.h"
 #include "settingsdialog.h"
@@ -28,6 +29,7 @@ namespace Dialdeck {
 class BatchListPanel;
 class BatchSetupPanel;
 class CallLogView;
+class ConsoleWebhooks;
 class DashboardWidget;
 class EngineThread;
 class LogModel;
@@ -48,6 +50,8 @@ public:
 
     // The dialog seams; tests replace them so dialogs return at once.
     DialogSeams &dialogSeams() { return m_seams; }
+    // The OS keychain access; tests replace it before they add a webhook endpoint.
+    SecretKeychain &secretKeychain() { return m_keychain; }
     void setExportFileChooser(ExportDialog::FileChooser chooser) { m_exportChooser = std::move(chooser); }
 
     QString storePath() const { return m_storePath; }
@@ -76,6 +80,7 @@ public Q_SLOTS:
     void exportReport();
     void showSettings();
     void showUsers();
+    void showWebhooks();
     void refreshBatches();
 
 Q_SIGNALS:
@@ -138,6 +143,9 @@ private:
     QString m_storeError;
     User m_operator;
     std::unique_ptr<EngineThread> m_engineThread;
+    SecretKeychain m_keychain;
+    // Declared after the engine thread, so it is destroyed first.
+    std::unique_ptr<ConsoleWebhooks> m_webhooks;
     bool m_engineOpen = false;
     QString m_engineError;
     ProgressSnapshot m_snapshot;
@@ -155,6 +163,7 @@ private:
     QAction *m_exportAction = nullptr;
     QAction *m_settingsAction = nullptr;
     QAction *m_usersAction = nullptr;
+    QAction *m_webhooksAction = nullptr;
     QAction *m_quitAction = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_pauseAction = nullptr;
