@@ -1,5 +1,8 @@
 #include "servicecommands.h"
 
+#include "carrieroptions.h"
+#include "webhooklistener.h"
+
 #include "core/ids.h"
 #include "core/logging.h"
 #include "dialer/engine.h"
@@ -484,8 +487,6 @@ int ServiceCommands::runStart(const QStringList &arguments)
         {u"phones"_s, tr("Caller number ids to rotate through, comma separated (default: the "
                          "batch's own)."),
          u"IDS"_s},
-        {u"carrier"_s, tr("The carrier to dial through; simulated is the one available."),
-         u"NAME"_s, u"simulated"_s},
         {u"speed"_s, tr("Clock speed of the simulation: 1 is real time, 60 a minute per second, "
                         "0 as fast as possible."),
          u"N"_s, u"1"_s},
@@ -499,17 +500,30 @@ int ServiceCommands::runStart(const QStringList &arguments)
                                "deliveries; undelivered ones are sent by the next run."),
          u"SECONDS"_s, QString::number(WebhookRunner::DefaultFinishWaitSeconds)},
     });
+    parser.addOptions(CarrierOptions::options());
     int exitCode = ExitCode::Ok;
     if (!parse(parser, arguments, 1, exitCode))
         return exitCode;
 
-    if (parser.value(u"carrier"_s) != u"simulated") {
-        return fail(ExitCode::Usage, tr("The carrier \"%1\" is not available; use simulated.")
-                                         .arg(parser.value(u"carrier"_s)));
-    }
-
     EngineSettings settings;
     settings.storePath = m_storePath;
+    if (Result<void> carrier = CarrierOptions::apply(parser, settings); !carrier)
+        return fail(ExitCode::Usage, carrier.error().message);
+    // Plivo's callbacks need a listener before the engine opens, so that the
+    // callback URLs it gives Plivo carry the listener's real port.
+    WebhookListener callbacks(m_storePath);
+    if (settings.carrier == u"plivo") {
+        if (Result<void> listening
+            = callbacks.listen(CarrierOptions::webhookListen(parser), settings.plivo);
+            !listening) {
+            return fail(ExitCode::InvalidInput, listening.error().message);
+        }
+        if (Result<void> valid = settings.plivo.validate(); !valid)
+            return fail(ExitCode::InvalidInput, valid.error().message);
+        out() << tr("Receiving Plivo's callbacks at %1 (public URL %2)")
+                     .arg(callbacks.localUrl(), settings.plivo.publicUrl)
+              << Qt::endl;
+    }
     settings.ownerName = u"dialdeck-service@%1:%2"_s.arg(QHostInfo::localHostName())
                              .arg(QCoreApplication::applicationPid());
     bool speedOk = false;
@@ -542,6 +556,8 @@ int ServiceCommands::runStart(const QStringList &arguments)
 
     EngineThread thread(settings);
     Engine *engine = thread.engine();
+    if (settings.carrier == u"plivo")
+        callbacks.attach(engine, settings.plivo);
     bool webhookWaitOk = false;
     const int webhookWait = parser.value(u"webhook-wait"_s).toInt(&webhookWaitOk);
     if (!webhookWaitOk || webhookWait < 0 || webhookWait > 3600) {

@@ -67,6 +67,9 @@ struct CarrierError
         Fatal,
     };
     Severity severity = Severity::Failed;
+    // False when trying the call again cannot help (the carrier refused the
+    // number or the destination): the call ends failed whatever the retry policy says.
+    bool retryable = true;
     QString message;
 };
 
@@ -91,6 +94,10 @@ public:
     // carrier replies with the attempt's events (and their times) when it has a
     // record of the call, or with attemptUnknown() when it never placed it.
     virtual void reconcile(const DialRequest &request, const QString &requestUuid) = 0;
+
+    // Takes one event a carrier callback reported (through the webhook intake
+    // or the relay) and passes it on as eventReceived().
+    virtual void acceptCallback(const CarrierEvent &event) { Q_EMIT eventReceived(event); }
 
     // Carriers driven by the engine's clock (the simulated one) deliver the
     // events due up to nowMs here; real carriers ignore it.

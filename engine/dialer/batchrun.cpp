@@ -375,7 +375,8 @@ Result<void> BatchRun::applyRejection(const CarrierError &error, qint64 nowMs)
     ended.hangupCause = error.message;
     if (Result<void> marked = m_journal.markEnded(ended, CallOutcome::Failed); !marked)
         return marked;
-    return finishAttempt(error.attemptId, *found, CallOutcome::Failed, nowMs, error.message);
+    return finishAttempt(error.attemptId, *found, CallOutcome::Failed, nowMs, error.message,
+                         error.retryable);
 }
 
 Result<void> BatchRun::applyUnknownAttempt(qint64 attemptId, qint64 nowMs)
@@ -387,7 +388,7 @@ Result<void> BatchRun::applyUnknownAttempt(qint64 attemptId, qint64 nowMs)
 }
 
 Result<void> BatchRun::finishAttempt(qint64 attemptId, InFlight flight, CallOutcome outcome,
-                                     qint64 endedAtMs, const QString &reason)
+                                     qint64 endedAtMs, const QString &reason, bool retryable)
 {
     const bool answered = outcome == CallOutcome::Answered;
     m_inFlight.remove(attemptId);
@@ -398,6 +399,13 @@ Result<void> BatchRun::finishAttempt(qint64 attemptId, InFlight flight, CallOutc
 
     RetryDecision decision = RetryPolicy::decide(m_batch.config, outcome, flight.attemptCount,
                                                  endedAtMs, m_window, flight.timeZones);
+    if (!retryable) {
+        // The carrier refused the number or destination itself; dialing it
+        // again would be refused the same way.
+        decision.retry = false;
+        decision.finalStatus = CallStatus::Failed;
+        decision.reason = reason;
+    }
     if (decision.retry && (m_stopping || m_batch.status == BatchStatus::Stopped)) {
         decision.retry = false;
         decision.finalStatus = outcome == CallOutcome::Busy       ? CallStatus::Busy
@@ -420,7 +428,6 @@ Result<void> BatchRun::finishAttempt(qint64 attemptId, InFlight flight, CallOutc
 
     const QString skipReason = decision.finalStatus == CallStatus::Completed ? QString()
                                                                              : decision.reason;
-    Q_UNUSED(reason);
     if (Result<void> saved = m_journal.finishCall(flight.callId, decision.finalStatus, std::nullopt,
                                                   outcome, skipReason);
         !saved) {

@@ -86,7 +86,7 @@ private:
     Result<void> refillQueue(qint64 nowMs);
     Result<bool> journalOne(const DueCall &call, qint64 nowMs);
     Result<void> finishAttempt(qint64 attemptId, InFlight flight, CallOutcome outcome,
-                               qint64 endedAtMs, const QString &reason);
+                               qint64 endedAtMs, const QString &reason, bool retryable = true);
     void moveCount(CallStatus from, CallStatus to);
     DialRequest dialRequestFor(qint64 attemptId, const InFlight &flight) const;
 

@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include "batchrun.h"
+#include "carrier/plivocarrier.h"
 #include "carrier/simulatedcarrier.h"
 #include "core/ids.h"
 #include "core/logging.h"
@@ -133,8 +134,16 @@ void Engine::open()
     else
         m_clock = std::make_unique<VirtualClock>(startMs, m_settings.clockSpeed);
 
-    auto carrier = std::make_unique<SimulatedCarrier>(m_settings.simulation, *m_clock);
-    m_carrier = std::move(carrier);
+    if (m_settings.carrier == u"plivo") {
+        if (Result<void> valid = m_settings.plivo.validate(); !valid) {
+            qCWarning(lcDialer).noquote() << valid.error().message;
+            Q_EMIT openFailed(valid.error().message);
+            return;
+        }
+        m_carrier = std::make_unique<PlivoCarrier>(m_settings.plivo, *m_clock);
+    } else {
+        m_carrier = std::make_unique<SimulatedCarrier>(m_settings.simulation, *m_clock);
+    }
     connect(m_carrier.get(), &Carrier::eventReceived, this, [this](const CarrierEvent &event) {
         m_pendingEvents.push_back(event);
         if (!m_tickTimer.isActive())
@@ -172,6 +181,7 @@ void Engine::shutDown()
             (void)m_journal->releaseLease(batchId, m_settings.ownerName);
     }
     m_runs.clear();
+    releaseCommitWaiters(false);
     m_journal.reset();
     m_carrier.reset();
     m_connection.reset();
@@ -209,6 +219,37 @@ QFuture<CommandResult> Engine::requestResume(const QString &batchId)
 QFuture<CommandResult> Engine::requestStop(const QString &batchId)
 {
     return post([this, batchId] { return stop(batchId); });
+}
+
+QFuture<bool> Engine::requestCarrierEvent(const CarrierEvent &event)
+{
+    auto promise = std::make_shared<QPromise<bool>>();
+    QFuture<bool> future = promise->future();
+    promise->start();
+
+    QMetaObject::invokeMethod(this, [this, promise, event]() {
+        if (!m_open || !m_carrier) {
+            promise->addResult(false);
+            promise->finish();
+            return;
+        }
+        m_commitWaiters.push_back(promise);
+        CarrierEvent arrived = event;
+        if (arrived.atMs == 0)
+            arrived.atMs = m_clock->nowMs();
+        m_carrier->acceptCallback(arrived);
+        if (!m_tickTimer.isActive())
+            m_tickTimer.start(0);
+    }, Qt::QueuedConnection);
+    return future;
+}
+
+void Engine::releaseCommitWaiters(bool committed)
+{
+    for (const std::shared_ptr<QPromise<bool>> &waiter : std::exchange(m_commitWaiters, {})) {
+        waiter->addResult(committed);
+        waiter->finish();
+    }
 }
 
 CommandResult Engine::start(const StartRequest &request)
@@ -604,6 +645,7 @@ void Engine::tick()
         haltAfterStoreFailure(done.error());
         return;
     }
+    releaseCommitWaiters(true);
 
     // The attempts are durable now; only from here may the carrier dial them.
     if (m_afterJournalHook && !m_afterJournalHook()) {
@@ -687,6 +729,7 @@ void Engine::haltAfterStoreFailure(const Error &error)
     m_pendingEvents.clear();
     m_pendingRejections.clear();
     m_unknownAttempts.clear();
+    releaseCommitWaiters(false);
 }
 
 void Engine::updateRunStates(qint64 nowMs)

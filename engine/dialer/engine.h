@@ -9,6 +9,7 @@
 #include <QFuture>
 #include <QMap>
 #include <QObject>
+#include <QPromise>
 #include <QTimer>
 
 #include <functional>
@@ -78,6 +79,12 @@ public:
     QFuture<CommandResult> requestResume(const QString &batchId);
     QFuture<CommandResult> requestStop(const QString &batchId);
 
+    // Hands one event from a carrier callback (webhook intake or relay) to the
+    // engine. The future is true once the event is committed to the store, or
+    // known not to belong to any attempt of this engine; false when the store
+    // failed, so the sender can deliver it again. Thread-safe.
+    QFuture<bool> requestCarrierEvent(const CarrierEvent &event);
+
     // Opens the store and the carrier; emits opened() or openFailed().
     // Called on the engine's thread (EngineThread does it).
     void open();
@@ -129,6 +136,7 @@ private:
     void publishSnapshot();
     void renewLeases();
     void finishRun(const QString &batchId);
+    void releaseCommitWaiters(bool committed);
 
     EngineSettings m_settings;
     std::unique_ptr<Clock> m_clock;
@@ -142,6 +150,8 @@ private:
     std::vector<CarrierEvent> m_pendingEvents;
     std::vector<CarrierError> m_pendingRejections;
     std::vector<qint64> m_unknownAttempts;
+    // Callers of requestCarrierEvent() waiting for the next commit.
+    std::vector<std::shared_ptr<QPromise<bool>>> m_commitWaiters;
     // Parented, so moveToThread() takes the timers along to the engine's thread.
     QTimer m_tickTimer{this};
     QTimer m_snapshotTimer{this};

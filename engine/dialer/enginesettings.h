@@ -1,5 +1,6 @@
 #pragma once
 
+#include "carrier/plivosettings.h"
 #include "carrier/simulationsettings.h"
 
 #include <QString>
@@ -11,9 +12,11 @@ namespace Dialdeck {
 struct EngineSettings
 {
     QString storePath;
-    // Only the simulated carrier exists so far.
+    // "simulated" (in-process) or "plivo" (Plivo's API, or a Plivo-compatible
+    // service such as dialdeck-sim at another base URL).
     QString carrier = QStringLiteral("simulated");
     SimulationSettings simulation;
+    PlivoSettings plivo;
     // Engine-clock speed: 1 is real time, 60 runs a minute per second, and 0
     // runs as fast as possible by jumping over idle time.
     double clockSpeed = 1.0;
