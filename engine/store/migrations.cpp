@@ -157,6 +157,15 @@ const std::vector<std::vector<const char *>> &migrationSteps()
             "CREATE INDEX webhook_outbox_undelivered ON webhook_outbox (endpoint_id, batch_id, "
             "sequence) WHERE delivered_at IS NULL",
         },
+        // The last event of each dialdeck-relay channel the engine applied. It
+        // is written in the transaction that applies the event, so a relay that
+        // delivers an event again after a reconnect or a crash changes nothing.
+        {
+            R"(CREATE TABLE relay_cursors (
+                channel TEXT PRIMARY KEY,
+                seq INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL))",
+        },
     };
     return steps;
 }
