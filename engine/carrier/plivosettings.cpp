@@ -28,7 +28,11 @@ QString PlivoSettings::callbackUrl(QStringView kind, qint64 attemptId) const
     QString base = publicUrl;
     if (!base.endsWith(u'/'))
         base += u'/';
-    return base + u"plivo/"_s + kind + u"?attempt="_s + QString::number(attemptId);
+    if (!relayChannel.isEmpty())
+        base += u"plivo/"_s + relayChannel + u'/';
+    else
+        base += u"plivo/"_s;
+    return base + kind + u"?attempt="_s + QString::number(attemptId);
 }
 
 Result<void> PlivoSettings::validate() const

@@ -21,6 +21,9 @@ struct PlivoSettings
     // callback paths plivo/ring, plivo/answer, plivo/hangup and plivo/machine
     // are appended to it. Behind a proxy it is the proxy's address.
     QString publicUrl;
+    // Set when the callbacks go through dialdeck-relay: the relay channel's
+    // name, and the callback paths become plivo/<channel>/ring and so on.
+    QString relayChannel;
     // Empty (off), "true" (report machines) or "hangup" (end calls a machine answers).
     QString machineDetection;
     // Per REST request, in milliseconds; Plivo's own SDKs use 5 s.

@@ -1,5 +1,6 @@
 #include "webhookintake.h"
 
+#include "callbacksignature.h"
 #include "core/logging.h"
 #include "formparams.h"
 #include "plivocallback.h"
@@ -51,32 +52,14 @@ void WebhookIntake::registerRoutes(QHttpServer &server)
 
 QString WebhookIntake::publicUrlFor(const QHttpServerRequest &request, const QString &kind) const
 {
-    QString url = m_settings.publicUrl + u"plivo/"_s + kind;
-    const QString query = request.url().query(QUrl::FullyEncoded);
-    if (!query.isEmpty())
-        url += u'?' + query;
-    return url;
+    return CallbackSignature::signedUrl(m_settings.publicUrl, u"plivo/"_s + kind, request);
 }
 
 bool WebhookIntake::signatureMatches(const QHttpServerRequest &request, const QString &kind,
                                      const QList<std::pair<QString, QString>> &bodyParams) const
 {
-    const QByteArray v3 = request.value("X-Plivo-Signature-V3");
-    const QByteArray mainV3 = request.value("X-Plivo-Signature-Ma-V3");
-    const QString nonce = QString::fromUtf8(request.value("X-Plivo-Signature-V3-Nonce"));
-    if (nonce.isEmpty() || (v3.isEmpty() && mainV3.isEmpty()))
-        return false;
-
-    const QByteArray method = request.method() == QHttpServerRequest::Method::Get ? "GET" : "POST";
-    const QString url = publicUrlFor(request, kind);
-    for (const QByteArray &token : m_settings.authTokens) {
-        if (!v3.isEmpty() && PlivoSignature::verifyV3(token, method, url, bodyParams, nonce, v3))
-            return true;
-        if (!mainV3.isEmpty() &&
-            PlivoSignature::verifyV3(token, method, url, bodyParams, nonce, mainV3))
-            return true;
-    }
-    return false;
+    return CallbackSignature::matches(request, publicUrlFor(request, kind), m_settings.authTokens,
+                                      bodyParams);
 }
 
 void WebhookIntake::handle(const QString &kind, const QHttpServerRequest &request,

@@ -12,6 +12,7 @@
 #include "store/connection.h"
 #include "store/donotcallrepository.h"
 #include "store/phonerepository.h"
+#include "store/sqlsupport.h"
 #include "store/userrepository.h"
 
 #include <QPromise>
@@ -221,19 +222,24 @@ QFuture<CommandResult> Engine::requestStop(const QString &batchId)
     return post([this, batchId] { return stop(batchId); });
 }
 
-QFuture<bool> Engine::requestCarrierEvent(const CarrierEvent &event)
+QFuture<bool> Engine::requestCarrierEvent(const CarrierEvent &event,
+                                          std::optional<RelayCursor> cursor)
 {
     auto promise = std::make_shared<QPromise<bool>>();
     QFuture<bool> future = promise->future();
     promise->start();
 
-    QMetaObject::invokeMethod(this, [this, promise, event]() {
+    QMetaObject::invokeMethod(this, [this, promise, event, cursor]() {
         if (!m_open || !m_carrier) {
             promise->addResult(false);
             promise->finish();
             return;
         }
         m_commitWaiters.push_back(promise);
+        if (cursor) {
+            qint64 &pending = m_pendingCursors[cursor->channel];
+            pending = std::max(pending, cursor->seq);
+        }
         CarrierEvent arrived = event;
         if (arrived.atMs == 0)
             arrived.atMs = m_clock->nowMs();
@@ -614,7 +620,7 @@ void Engine::tick()
     m_carrier->advanceTo(nowMs);
 
     bool didWork = !m_pendingEvents.empty() || !m_pendingRejections.empty()
-                   || !m_unknownAttempts.empty();
+                   || !m_unknownAttempts.empty() || !m_pendingCursors.empty();
     bool mayDial = false;
     for (const auto &[batchId, run] : m_runs)
         mayDial = mayDial || run->mayDial(nowMs);
@@ -627,6 +633,8 @@ void Engine::tick()
     Result<void> done = m_journal->begin();
     if (done)
         done = applyCarrierReports(nowMs);
+    if (done)
+        done = writeRelayCursors(nowMs);
 
     for (auto &[batchId, run] : m_runs) {
         if (!done)
@@ -693,6 +701,27 @@ Result<void> Engine::applyCarrierReports(qint64 nowMs)
             if (Result<void> applied = run->applyUnknownAttempt(attemptId, nowMs); !applied)
                 return applied;
         }
+    }
+    return {};
+}
+
+Result<void> Engine::writeRelayCursors(qint64 nowMs)
+{
+    // A failed tick rolls back, so the cursors go with the events: the relay
+    // then delivers those events again and they are applied then. The value
+    // is replaced, not raised, so that a relay reset can move it back.
+    const std::map<QString, qint64> cursors = std::exchange(m_pendingCursors, {});
+    QSqlQuery query(m_connection->database());
+    query.prepare(u"INSERT INTO relay_cursors (channel, seq, updated_at) VALUES (?, ?, ?) "
+                  "ON CONFLICT (channel) DO UPDATE SET seq = excluded.seq, "
+                  "updated_at = excluded.updated_at"_s);
+    for (const auto &[channel, seq] : cursors) {
+        query.bindValue(0, channel);
+        query.bindValue(1, seq);
+        query.bindValue(2, nowMs);
+        if (!query.exec())
+            return storeError(tr("Saving the position of relay channel %1").arg(channel),
+                              query.lastError());
     }
     return {};
 }

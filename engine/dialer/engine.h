@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace Dialdeck {
@@ -41,6 +42,14 @@ struct StartRequest
     // calls in the transaction that starts it. Rejected with conflict when the
     // batch already has attempts.
     std::optional<QList<CallRecord>> replacementCalls = std::nullopt;
+};
+
+// How far a dialdeck-relay channel has been applied: the channel's name and
+// the sequence number of its last event that the store holds.
+struct RelayCursor
+{
+    QString channel;
+    qint64 seq = 0;
 };
 
 // The result of a command. errorCode is empty on success; otherwise one of
@@ -82,8 +91,11 @@ public:
     // Hands one event from a carrier callback (webhook intake or relay) to the
     // engine. The future is true once the event is committed to the store, or
     // known not to belong to any attempt of this engine; false when the store
-    // failed, so the sender can deliver it again. Thread-safe.
-    QFuture<bool> requestCarrierEvent(const CarrierEvent &event);
+    // failed, so the sender can deliver it again. A relay cursor given with
+    // the event is written in the same transaction (table relay_cursors).
+    // Thread-safe.
+    QFuture<bool> requestCarrierEvent(const CarrierEvent &event,
+                                      std::optional<RelayCursor> cursor = std::nullopt);
 
     // Opens the store and the carrier; emits opened() or openFailed().
     // Called on the engine's thread (EngineThread does it).
@@ -129,6 +141,7 @@ private:
     Result<void> saveStatus(BatchRun &run);
     void tick();
     Result<void> applyCarrierReports(qint64 nowMs);
+    Result<void> writeRelayCursors(qint64 nowMs);
     BatchRun *runOwning(qint64 attemptId) const;
     void haltAfterStoreFailure(const Error &error);
     void updateRunStates(qint64 nowMs);
@@ -150,6 +163,8 @@ private:
     std::vector<CarrierEvent> m_pendingEvents;
     std::vector<CarrierError> m_pendingRejections;
     std::vector<qint64> m_unknownAttempts;
+    // Highest relay sequence number received per channel since the last tick.
+    std::map<QString, qint64> m_pendingCursors;
     // Callers of requestCarrierEvent() waiting for the next commit.
     std::vector<std::shared_ptr<QPromise<bool>>> m_commitWaiters;
     // Parented, so moveToThread() takes the timers along to the engine's thread.
