@@ -1,3 +1,5 @@
+#include "storeaudit.h"
+
 #include <QDir>
 #include <QFile>
 #include <QHash>
@@ -15,6 +17,7 @@
 
 #include <memory>
 
+using namespace Dialdeck;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -288,6 +291,10 @@ void TestPlivoEndToEnd::checkStoreMatchesJournal(const QString &batchId)
                                 .arg(it.value())
                                 .arg(attemptsByNumber.value(it.key()))));
     }
+
+    const StoreAuditReport audit = StoreAudit::auditSqliteFile(m_store);
+    QVERIFY2(audit.passed(), qPrintable(audit.summary()));
+    QVERIFY(audit.attemptsChecked > 0);
 }
 
 void TestPlivoEndToEnd::batchCompletesThroughSimulator()

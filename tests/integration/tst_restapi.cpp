@@ -1,3 +1,5 @@
+#include "storeaudit.h"
+
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
@@ -17,6 +19,7 @@
 #include <QTimer>
 #include <QUuid>
 
+using namespace Dialdeck;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -579,6 +582,10 @@ void TestRestApi::documentedExampleStartsBatch()
         listed.json.value(u"data"_s).toObject().value(u"batches"_s).toArray();
     QCOMPARE(batches.size(), 1);
     QCOMPARE(batches.first().toObject().value(u"status"_s).toString(), u"completed"_s);
+
+    const StoreAuditReport audit = StoreAudit::auditSqliteFile(m_store);
+    QVERIFY2(audit.passed(), qPrintable(audit.summary()));
+    QVERIFY(audit.attemptsChecked >= 19);
 }
 
 void TestRestApi::refusedStartChangesNothing_data()

@@ -1,3 +1,5 @@
+#include "storeaudit.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -6,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Dialdeck;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -177,6 +180,10 @@ void TestServiceCli::serviceRunsGoogleContactsBatchToReport()
     const Run status = service({u"status"_s, batchId, u"--json"_s});
     QCOMPARE(status.exitCode, 0);
     QVERIFY(status.out.contains(u"\"status\": \"completed\""_s));
+
+    const StoreAuditReport audit = StoreAudit::auditSqliteFile(m_store);
+    QVERIFY2(audit.passed(), qPrintable(audit.summary()));
+    QVERIFY(audit.attemptsChecked >= 19);
 }
 
 void TestServiceCli::serviceRejectsBadInput_data()
