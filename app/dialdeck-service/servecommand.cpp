@@ -1,5 +1,8 @@
 #include "servecommand.h"
 
+#include "carrieroptions.h"
+#include "webhooklistener.h"
+
 #include "api/apiserver.h"
 #include "core/logging.h"
 #include "dialer/engine.h"
@@ -119,6 +122,8 @@ int ServeCommand::run(const QStringList &arguments)
          u"TIME"_s},
         {u"seed"_s, tr("Seed of the simulated carrier, for reproducible runs."), u"N"_s, u"1"_s},
     });
+    // Without --webhook-listen, Plivo's callbacks arrive on the REST API's server.
+    parser.addOptions(CarrierOptions::options());
     const QCommandLineOption help({u"h"_s, u"help"_s}, tr("Shows this help."));
     parser.addOption(help);
     if (!parser.parse(arguments))
@@ -140,21 +145,11 @@ int ServeCommand::run(const QStringList &arguments)
     Result<EngineSettings> settings = engineSettings(parser);
     if (!settings)
         return ServiceCommands::fail(ExitCode::InvalidInput, settings.error().message);
+    if (Result<void> carrier = CarrierOptions::apply(parser, settings.value()); !carrier)
+        return ServiceCommands::fail(ExitCode::Usage, carrier.error().message);
 
-    // Destroyed in reverse order: the server stops accepting requests, then
-    // the API's store thread ends, then the engine shuts down on its thread.
-    EngineThread thread(*settings);
-    Engine *engine = thread.engine();
-    ApiServer api(*engine, m_storePath);
-    // Opened before the engine's thread starts, so the two never migrate the store at once.
-    if (Result<void> opened = api.open(); !opened)
-        return ServiceCommands::fail(opened.error());
-    // Delivers the outbound progress webhooks that the engine writes.
-    WebhookRunner webhooks(m_storePath, 0);
-    if (Result<void> attached = webhooks.attach(engine); !attached)
-        return ServiceCommands::fail(attached.error());
-
-    std::unique_ptr<QHttpServer> server = buildHttpServer(api);
+    // Listening comes first, so that the callback URLs given to Plivo carry the real port.
+    auto server = std::make_unique<QHttpServer>();
     if (Result<void> tls = setUpTls(parser, *server); !tls)
         return ServiceCommands::fail(ExitCode::InvalidInput, tls.error().message);
     const bool secure = parser.isSet(u"tls-cert"_s);
@@ -171,17 +166,57 @@ int ServeCommand::run(const QStringList &arguments)
             ExitCode::InvalidInput,
             tr("Could not listen on %1; is the port in use?").arg(parser.value(u"listen"_s)));
     }
+    QString host = address->host.toString();
+    if (address->host.protocol() == QAbstractSocket::IPv6Protocol)
+        host = u'[' + host + u']';
+    const QString baseUrl = u"%1://%2:%3/"_s.arg(secure ? u"https"_s : u"http"_s, host)
+                                .arg(port);
+
+    WebhookListener callbacks(m_storePath);
+    const bool plivo = settings->carrier == u"plivo";
+    const bool ownListener = plivo && parser.isSet(u"webhook-listen"_s);
+    if (ownListener) {
+        if (Result<void> listening
+            = callbacks.listen(CarrierOptions::webhookListen(parser), settings->plivo);
+            !listening) {
+            return ServiceCommands::fail(ExitCode::InvalidInput, listening.error().message);
+        }
+    } else if (plivo && settings->plivo.publicUrl.isEmpty()) {
+        settings->plivo.publicUrl = baseUrl;
+    }
+    if (plivo) {
+        if (Result<void> valid = settings->plivo.validate(); !valid)
+            return ServiceCommands::fail(ExitCode::InvalidInput, valid.error().message);
+    }
+
+    // Destroyed in reverse order: the server stops accepting requests, then
+    // the API's store thread ends, then the engine shuts down on its thread.
+    EngineThread thread(*settings);
+    Engine *engine = thread.engine();
+    ApiServer api(*engine, m_storePath);
+    // Opened before the engine's thread starts, so the two never migrate the store at once.
+    if (Result<void> opened = api.open(); !opened)
+        return ServiceCommands::fail(opened.error());
+    // Delivers the outbound progress webhooks that the engine writes.
+    WebhookRunner webhooks(m_storePath, 0);
+    if (Result<void> attached = webhooks.attach(engine); !attached)
+        return ServiceCommands::fail(attached.error());
+
+    api.registerRoutes(*server);
+    if (plivo) {
+        callbacks.attach(engine, settings->plivo, ownListener ? nullptr : server.get());
+        QTextStream(stdout) << "Receiving Plivo's callbacks at "
+                            << (ownListener ? callbacks.localUrl() : baseUrl) << "plivo/ (public URL "
+                            << settings->plivo.publicUrl << ")" << Qt::endl;
+    }
 
     int result = ExitCode::Ok;
     QObject::connect(engine, &Engine::openFailed, qApp, [&result](const QString &message) {
         result = ServiceCommands::fail(ExitCode::StoreFailed, message);
         QCoreApplication::exit(result);
     });
-    QObject::connect(engine, &Engine::opened, qApp, [this, engine, address, port, secure] {
+    QObject::connect(engine, &Engine::opened, qApp, [this, engine, address, port, secure, host] {
         resumeInterruptedBatches(m_storePath, *engine);
-        QString host = address->host.toString();
-        if (address->host.protocol() == QAbstractSocket::IPv6Protocol)
-            host = u'[' + host + u']';
         QTextStream(stdout) << "dialdeck-service listening on " << (secure ? "https" : "http")
                             << "://" << host << ':' << port << Qt::endl;
         qCInfo(lcService) << "REST API listening on" << address->host.toString() << "port" << port;
@@ -255,13 +290,6 @@ Result<EngineSettings> ServeCommand::engineSettings(const QCommandLineParser &pa
         settings.clockStartMs = startAt.toMSecsSinceEpoch();
     }
     return settings;
-}
-
-std::unique_ptr<QHttpServer> ServeCommand::buildHttpServer(ApiServer &api)
-{
-    auto server = std::make_unique<QHttpServer>();
-    api.registerRoutes(*server);
-    return server;
 }
 
 Result<void> ServeCommand::setUpTls(const QCommandLineParser &parser, QHttpServer &server)

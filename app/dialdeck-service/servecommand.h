@@ -38,8 +38,6 @@ private:
 
     static Result<ListenAddress> parseListen(const QString &text);
     Result<EngineSettings> engineSettings(const QCommandLineParser &parser) const;
-    // Builds the HTTP server with every group of routes this process serves.
-    static std::unique_ptr<QHttpServer> buildHttpServer(ApiServer &api);
     // Loads --tls-cert and --tls-key into `server`; a no-op without them.
     static Result<void> setUpTls(const QCommandLineParser &parser, QHttpServer &server);
 
