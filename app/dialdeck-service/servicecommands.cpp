@@ -19,6 +19,7 @@
 #include "webhookrunner.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHostInfo>
@@ -77,9 +78,35 @@ Result<QHash<QString, QString>> parseMapping(const QString &text)
     return mapping;
 }
 
+// Reads batch settings in the JSON form of BatchConfig::toJson(); absent fields keep their defaults.
+Result<BatchConfig> configFromFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return Error{u"invalid_argument"_s, tr("Could not read the batch settings file %1: %2.")
+                                                .arg(path, file.errorString())};
+    }
+    QJsonParseError parseError;
+    const QJsonDocument json = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (!json.isObject()) {
+        return Error{u"invalid_argument"_s,
+                     tr("The batch settings file %1 is not a JSON object: %2.")
+                         .arg(path, parseError.error == QJsonParseError::NoError
+                                        ? tr("it holds another JSON value")
+                                        : parseError.errorString())};
+    }
+    return BatchConfig::fromJson(json.object());
+}
+
 Result<BatchConfig> configFromOptions(const QCommandLineParser &parser)
 {
     BatchConfig config;
+    if (parser.isSet(u"settings"_s)) {
+        Result<BatchConfig> fromFile = configFromFile(parser.value(u"settings"_s));
+        if (!fromFile)
+            return fromFile.error();
+        config = *fromFile;
+    }
     if (parser.isSet(u"region"_s))
         config.defaultRegion = parser.value(u"region"_s).toUpper();
     if (parser.isSet(u"timezone"_s))
@@ -266,6 +293,11 @@ int ServiceCommands::runImport(const QStringList &arguments)
          u"USER_ID"_s},
         {u"phones"_s, tr("Caller number ids the batch rotates through, comma separated."),
          u"IDS"_s},
+        {u"settings"_s, tr("A JSON file of batch settings, for example {\"maxCallsPerSecond\": "
+                           "5, \"maxConcurrentCalls\": 20, \"retry\": {\"busy\": "
+                           "{\"maxAttempts\": 2, \"delaySeconds\": 60}}}; the options above "
+                           "override it."),
+         u"FILE"_s},
     });
     int exitCode = ExitCode::Ok;
     if (!parse(parser, arguments, 1, exitCode))

@@ -8,6 +8,7 @@
 #include "core/virtualclock.h"
 #include "import/callwriter.h"
 #include "journal.h"
+#include "leaseowner.h"
 #include "store/batchrepository.h"
 #include "store/connection.h"
 #include "store/donotcallrepository.h"
@@ -370,7 +371,8 @@ Result<void> Engine::checkStartable(const Batch &batch)
     }
 
     // An active batch whose engine stopped without a clean shutdown (a crash
-    // or kill) is taken over once its lease has expired.
+    // or kill) is taken over once its lease has expired, or at once when its
+    // owner was a process on this host that no longer exists.
     QSqlQuery query(m_connection->database());
     query.prepare(u"SELECT lease_owner, lease_expires_at FROM batches WHERE id = ?"_s);
     query.addBindValue(batch.id);
@@ -379,7 +381,8 @@ Result<void> Engine::checkStartable(const Batch &batch)
 
     const QString owner = query.value(0).toString();
     const qint64 expires = query.value(1).toLongLong();
-    if (!owner.isEmpty() && expires > QDateTime::currentMSecsSinceEpoch()) {
+    if (!owner.isEmpty() && expires > QDateTime::currentMSecsSinceEpoch()
+        && !LeaseOwner::isGone(owner)) {
         return Error{u"conflict"_s, tr("Batch %1 is already %2 in another Dialdeck engine (%3).")
                                         .arg(batch.id, toString(batch.status), owner)};
     }
