@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QElapsedTimer>
 
 namespace Dialdeck {
 
@@ -19,13 +20,28 @@ public:
     // moves it straight to the next moment something is due instead of waiting.
     virtual bool canSkipAhead() const { return false; }
     virtual void skipTo(qint64 ms) { Q_UNUSED(ms); }
+
+    // Milliseconds on a steady clock that nobody can set, running at the rate
+    // of nowMs(), from an arbitrary origin. nowMs() - steadyMs() changes only
+    // when the clock is set, stepped or stood still during a suspend, which is
+    // how the engine notices a clock jump. The default follows nowMs(), so such
+    // a clock never reports a jump.
+    virtual qint64 steadyMs() const { return nowMs(); }
 };
 
 // Wall-clock time.
 class SystemClock final : public Clock
 {
 public:
+    SystemClock() { m_steady.start(); }
+
     qint64 nowMs() const override { return QDateTime::currentMSecsSinceEpoch(); }
+    // QElapsedTimer uses CLOCK_MONOTONIC on Linux, which stands still while
+    // the machine is suspended, so a suspend shows as a forward jump.
+    qint64 steadyMs() const override { return m_steady.elapsed(); }
+
+private:
+    QElapsedTimer m_steady;
 };
 
 } // namespace Dialdeck

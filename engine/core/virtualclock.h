@@ -17,6 +17,8 @@ public:
     qint64 nowMs() const override;
     bool canSkipAhead() const override { return m_speed == 0.0; }
     void skipTo(qint64 ms) override;
+    // Moves with nowMs(), skips included: a virtual clock never jumps by accident.
+    qint64 steadyMs() const override { return nowMs() - m_startMs; }
 
     double speed() const { return m_speed; }
 

@@ -452,6 +452,9 @@ void BatchRun::resume(qint64 nowMs)
 {
     setStatus(BatchStatus::Running, QString());
     m_nextFetchMs = 0;
+    // A fresh bucket: after the clock was set back, the old one would give no
+    // token until the clock passed the last instant it saw again.
+    m_bucket = TokenBucket(m_bucket.rate(), m_bucket.burst());
     updateQueuedState(nowMs);
 }
 

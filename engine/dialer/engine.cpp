@@ -131,7 +131,9 @@ void Engine::open()
 
     const qint64 startMs = m_settings.clockStartMs >= 0 ? m_settings.clockStartMs
                                                         : QDateTime::currentMSecsSinceEpoch();
-    if (m_settings.clockSpeed == 1.0 && m_settings.clockStartMs < 0)
+    if (m_settings.makeClock)
+        m_clock = m_settings.makeClock();
+    else if (m_settings.clockSpeed == 1.0 && m_settings.clockStartMs < 0)
         m_clock = std::make_unique<SystemClock>();
     else
         m_clock = std::make_unique<VirtualClock>(startMs, m_settings.clockSpeed);
@@ -620,6 +622,8 @@ void Engine::tick()
         return;
 
     const qint64 nowMs = m_clock->nowMs();
+    if (const std::optional<qint64> jumpMs = m_clockGuard.check(*m_clock))
+        pauseAfterClockJump(*jumpMs);
     m_carrier->advanceTo(nowMs);
 
     bool didWork = !m_pendingEvents.empty() || !m_pendingRejections.empty()
@@ -762,6 +766,26 @@ void Engine::haltAfterStoreFailure(const Error &error)
     m_pendingRejections.clear();
     m_unknownAttempts.clear();
     releaseCommitWaiters(false);
+}
+
+// A clock that jumped makes every due time wrong: forwards, the whole gap's
+// backlog would be due at once; backwards, calls could fall outside their
+// window. Running and queued batches pause until an operator resumes them.
+void Engine::pauseAfterClockJump(qint64 jumpMs)
+{
+    const QString message = ClockJumpGuard::describe(jumpMs);
+    qCCritical(lcDialer).noquote() << "Clock jump of" << jumpMs << "ms:" << message;
+
+    bool paused = false;
+    for (auto &[batchId, run] : m_runs) {
+        if (run->status() != BatchStatus::Running && run->status() != BatchStatus::Queued)
+            continue;
+        run->setStatus(BatchStatus::Paused, message);
+        (void)saveStatus(*run);
+        paused = true;
+    }
+    if (paused)
+        Q_EMIT operatorMessage(QtCriticalMsg, message);
 }
 
 void Engine::updateRunStates(qint64 nowMs)

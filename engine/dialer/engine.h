@@ -3,6 +3,7 @@
 #include "carrier/carrier.h"
 #include "core/domain.h"
 #include "core/result.h"
+#include "clockjumpguard.h"
 #include "enginesettings.h"
 #include "progresssnapshot.h"
 
@@ -150,6 +151,7 @@ private:
     void renewLeases();
     void finishRun(const QString &batchId);
     void releaseCommitWaiters(bool committed);
+    void pauseAfterClockJump(qint64 jumpMs);
 
     EngineSettings m_settings;
     std::unique_ptr<Clock> m_clock;
@@ -172,6 +174,7 @@ private:
     QTimer m_snapshotTimer{this};
     QTimer m_leaseTimer{this};
     std::function<bool()> m_afterJournalHook;
+    ClockJumpGuard m_clockGuard;
     bool m_open = false;
 };
 

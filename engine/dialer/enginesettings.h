@@ -5,7 +5,12 @@
 
 #include <QString>
 
+#include <functional>
+#include <memory>
+
 namespace Dialdeck {
+
+class Clock;
 
 // Settings of an Engine: its store, the carrier it dials through and the
 // clock it runs on.
@@ -26,6 +31,9 @@ struct EngineSettings
     int snapshotIntervalMs = 250;
     // Name of this engine in batch leases, e.g. "dialdeck-service@host:pid".
     QString ownerName;
+    // Test seam: when set, the engine runs on the clock this returns instead
+    // of the one clockSpeed and clockStartMs describe.
+    std::function<std::unique_ptr<Clock>()> makeClock;
 };
 
 } // namespace Dialdeck
