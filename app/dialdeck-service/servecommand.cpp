@@ -1,12 +1,12 @@
 #include "servecommand.h"
 
 #include "carrieroptions.h"
-#include "webhooklistener.h"
 
 #include "api/apiserver.h"
 #include "core/logging.h"
 #include "dialer/engine.h"
 #include "dialer/enginethread.h"
+#include "dialer/webhooklistener.h"
 #include "exitcodes.h"
 #include "servicecommands.h"
 #include "store/batchrepository.h"

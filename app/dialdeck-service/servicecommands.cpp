@@ -1,13 +1,13 @@
 #include "servicecommands.h"
 
 #include "carrieroptions.h"
-#include "webhooklistener.h"
 
 #include "core/ids.h"
 #include "core/logging.h"
 #include "dialer/engine.h"
 #include "dialer/enginethread.h"
 #include "dialer/progressreader.h"
+#include "dialer/webhooklistener.h"
 #include "exitcodes.h"
 #include "followprinter.h"
 #include "import/importer.h"

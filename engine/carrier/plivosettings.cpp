@@ -35,7 +35,7 @@ QString PlivoSettings::callbackUrl(QStringView kind, qint64 attemptId) const
     return base + kind + u"?attempt="_s + QString::number(attemptId);
 }
 
-Result<void> PlivoSettings::validate() const
+Result<void> PlivoSettings::validateApiAccess() const
 {
     if (!isHttpUrl(baseUrl)) {
         return Error{u"invalid_argument"_s,
@@ -52,6 +52,14 @@ Result<void> PlivoSettings::validate() const
                      tr("The Plivo Auth Token is missing; give it in a file only you can read, "
                         "or in the environment.")};
     }
+    return {};
+}
+
+Result<void> PlivoSettings::validate() const
+{
+    if (Result<void> access = validateApiAccess(); !access)
+        return access;
+
     const QUrl callbacks(publicUrl);
     if (!isHttpUrl(callbacks) || callbacks.hasQuery() || callbacks.hasFragment()) {
         return Error{u"invalid_argument"_s,

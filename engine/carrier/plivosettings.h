@@ -39,6 +39,9 @@ struct PlivoSettings
     // for one attempt; the attempt id travels in the query string.
     QString callbackUrl(QStringView kind, qint64 attemptId) const;
 
+    // Checks what every REST request needs: the base URL, the Auth ID and
+    // the Auth Token. validate() checks these and the callback settings.
+    Result<void> validateApiAccess() const;
     Result<void> validate() const;
 
     // Reads an Auth Token from a file that only its owner may read, as the

@@ -14,7 +14,7 @@ class Engine;
 class WebhookIntake;
 struct PlivoSettings;
 
-// Receives Plivo's callbacks for the engine of this process: either on an
+// Receives Plivo's callbacks for an engine of this process: either on an
 // HTTP server of its own (listen()) or on a server it shares with the REST API
 // (attach() with that server).
 class WebhookListener final
