@@ -10,3 +10,9 @@ fi
 "$top/scripts/build.sh" -DDIALDECK_WERROR="$werror"
 cd "$top/build"
 QT_QPA_PLATFORM=offscreen ctest --output-on-failure --parallel "$(nproc)"
+
+# The fuzz targets build a second tree with clang, so they run only in CI or
+# when DIALDECK_FUZZ_SECONDS asks for them.
+if [ "${CI:-}" = "true" ] || [ -n "${DIALDECK_FUZZ_SECONDS:-}" ]; then
+    "$top/scripts/fuzz.sh" "${DIALDECK_FUZZ_SECONDS:-20}"
+fi
