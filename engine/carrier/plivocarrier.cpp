@@ -237,6 +237,11 @@ int PlivoCarrier::reconcileAfterMs(const Tracked &call) const
 
 void PlivoCarrier::checkOverdue()
 {
+    // Look-ups wait while requests queue for the REST limit, so that they
+    // never hold back dial requests.
+    if (m_client->queuedRequests() > 0)
+        return;
+
     const qint64 now = wallNowMs();
     QList<qint64> due;
     for (auto it = m_calls.cbegin(); it != m_calls.cend(); ++it) {

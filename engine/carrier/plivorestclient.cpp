@@ -15,10 +15,10 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Back-off after a 429: 1 s doubled per answer in a row, at most 32 s, with
+// Back-off after a 429: 1 s doubled per answer in a row, at most 16 s, with
 // full jitter so that several engines do not retry in step.
 constexpr qint64 BackoffBaseMs = 1000;
-constexpr int BackoffMaxStep = 5;
+constexpr int BackoffMaxStep = 4;
 
 QString tr(const char *text)
 {

@@ -661,6 +661,11 @@ void Engine::tick()
         return;
     }
     releaseCommitWaiters(true);
+    // Saved after the tick's transaction, which has to commit first.
+    for (const QString &batchId : std::exchange(m_pausedByCarrier, {})) {
+        if (const auto paused = m_runs.find(batchId); paused != m_runs.end())
+            (void)saveStatus(*paused->second);
+    }
 
     // The attempts are durable now; only from here may the carrier dial them.
     if (m_afterJournalHook && !m_afterJournalHook()) {
@@ -695,6 +700,7 @@ Result<void> Engine::applyCarrierReports(qint64 nowMs)
             continue;
         if (error.severity == CarrierError::Severity::Fatal) {
             run->setStatus(BatchStatus::Paused, error.message);
+            m_pausedByCarrier.push_back(run->batchId());
             Q_EMIT operatorMessage(QtCriticalMsg, tr("Batch %1 paused: %2").arg(run->batchId(),
                                                                               error.message));
         }

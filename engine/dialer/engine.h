@@ -167,6 +167,8 @@ private:
     std::vector<qint64> m_unknownAttempts;
     // Highest relay sequence number received per channel since the last tick.
     std::map<QString, qint64> m_pendingCursors;
+    // Batches a carrier error paused during the current tick.
+    std::vector<QString> m_pausedByCarrier;
     // Callers of requestCarrierEvent() waiting for the next commit.
     std::vector<std::shared_ptr<QPromise<bool>>> m_commitWaiters;
     // Parented, so moveToThread() takes the timers along to the engine's thread.

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void batchCompletesWithCallbackFaults();
     void serverErrorAfterPlacingNeverDialsTwice();
     void rateLimitStormSlowsWithoutLosingCalls();
+    void stalledDialRequestIsLookedUpNotResent();
     void forgedCallbackIsRefusedAndChangesNothing();
 
 private:
@@ -205,7 +206,10 @@ QStringList TestPlivoEndToEnd::plivoOptions() const
             u"--plivo-url"_s,        u"http://127.0.0.1:%1"_s.arg(m_simPort),
             u"--plivo-auth-id"_s,    SimAuthId,
             u"--plivo-token-file"_s, m_tokenFile,
-            u"--reconcile-after"_s,  u"3"_s};
+            u"--reconcile-after"_s,  u"3"_s,
+            // The engine's clock runs fast too, so that retry delays (half an
+            // hour after no answer) pass in seconds.
+            u"--speed"_s,            u"120"_s};
 }
 
 QList<JournalLine> TestPlivoEndToEnd::journal() const
@@ -341,10 +345,25 @@ void TestPlivoEndToEnd::rateLimitStormSlowsWithoutLosingCalls()
 {
     const QString batchId = prepareBatch();
     QVERIFY(!batchId.isEmpty());
-    QVERIFY(startSimulator({u"--rest-limit"_s, u"3/1"_s}));
+    QVERIFY(startSimulator({u"--rest-limit"_s, u"4/1"_s}));
 
     const Run run = service(QStringList{u"start"_s, batchId, u"--follow"_s} + plivoOptions(),
-                            150000);
+                            240000);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err + run.out));
+    // The storm happened: the client met 429 answers and held its requests back.
+    QVERIFY2(run.err.contains(u"REST limit reached"_s), qPrintable(run.err));
+    checkStoreMatchesJournal(batchId);
+}
+
+void TestPlivoEndToEnd::stalledDialRequestIsLookedUpNotResent()
+{
+    const QString batchId = prepareBatch();
+    QVERIFY(!batchId.isEmpty());
+    // The simulator places these calls but holds the answer past the client's 5 s time-out.
+    QVERIFY(startSimulator({u"--fault-stall"_s, u"0.2"_s, u"--stall-ms"_s, u"7000"_s}));
+
+    const Run run = service(QStringList{u"start"_s, batchId, u"--follow"_s} + plivoOptions(),
+                            240000);
     QVERIFY2(run.exitCode == 0, qPrintable(run.err + run.out));
     checkStoreMatchesJournal(batchId);
 }
