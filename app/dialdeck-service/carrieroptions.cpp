@@ -48,6 +48,14 @@ QList<QCommandLineOption> CarrierOptions::options()
          tr("The URL at which Plivo reaches the callback listener, as Plivo calls it (behind "
             "a proxy: the proxy's scheme, host and port). Default: the listener's own address."),
          u"URL"_s},
+        {u"relay-url"_s,
+         tr("Receive Plivo's callbacks through dialdeck-relay: the channel's WebSocket URL, "
+            "e.g. wss://relay.example.com/ws/office. --public-url is then the relay's public "
+            "URL."),
+         u"URL"_s},
+        {u"relay-token-file"_s,
+         tr("A file, readable only by you, holding the relay channel's client token."),
+         u"FILE"_s},
         {u"machine-detection"_s, tr("Plivo's answering-machine detection: off, true or hangup."),
          u"MODE"_s, u"off"_s},
         {u"reconcile-after"_s,
@@ -60,6 +68,34 @@ QList<QCommandLineOption> CarrierOptions::options()
 QString CarrierOptions::webhookListen(const QCommandLineParser &parser)
 {
     return parser.value(u"webhook-listen"_s);
+}
+
+Result<std::optional<RelayClient::Settings>> CarrierOptions::relay(
+    const QCommandLineParser &parser, const QString &storePath)
+{
+    if (!parser.isSet(u"relay-url"_s))
+        return std::optional<RelayClient::Settings>();
+
+    const QUrl url(parser.value(u"relay-url"_s));
+    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")
+        || url.host().isEmpty() || RelayClient::channelOf(url).isEmpty()) {
+        return usageError(tr("The relay URL \"%1\" is not a ws:// or wss:// URL ending in the "
+                             "channel, e.g. wss://relay.example.com/ws/office.")
+                              .arg(parser.value(u"relay-url"_s)));
+    }
+    if (!parser.isSet(u"relay-token-file"_s)) {
+        return usageError(tr("--relay-url needs --relay-token-file: a file, readable only by "
+                             "you, with the token \"dialdeck-relay channel add\" printed."));
+    }
+    Result<QByteArray> token = PlivoSettings::readTokenFile(parser.value(u"relay-token-file"_s));
+    if (!token)
+        return token.error();
+
+    RelayClient::Settings settings;
+    settings.url = url;
+    settings.token = *token;
+    settings.storePath = storePath;
+    return std::optional<RelayClient::Settings>(settings);
 }
 
 Result<void> CarrierOptions::apply(const QCommandLineParser &parser, EngineSettings &settings)
@@ -88,6 +124,13 @@ Result<void> CarrierOptions::apply(const QCommandLineParser &parser, EngineSetti
         plivo.authToken = qgetenv("DIALDECK_PLIVO_AUTH_TOKEN").trimmed();
     }
     plivo.publicUrl = parser.value(u"public-url"_s);
+    if (parser.isSet(u"relay-url"_s)) {
+        plivo.relayChannel = RelayClient::channelOf(QUrl(parser.value(u"relay-url"_s)));
+        if (plivo.publicUrl.isEmpty()) {
+            return usageError(tr("--relay-url needs --public-url: the relay's public URL that "
+                                 "Plivo calls, e.g. https://relay.example.com/."));
+        }
+    }
 
     const QString detection = parser.value(u"machine-detection"_s);
     plivo.machineDetection = detection == u"off" ? QString() : detection;

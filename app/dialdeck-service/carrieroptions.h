@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "relay/relayclient.h"
 
 #include <QCommandLineOption>
 #include <QList>
@@ -28,6 +29,13 @@ public:
 
     // The --webhook-listen address, when the carrier is Plivo.
     static QString webhookListen(const QCommandLineParser &parser);
+
+    // The relay client's settings when --relay-url is given (callbacks then
+    // arrive through dialdeck-relay instead of a listener of this process);
+    // nullopt without it. The token comes from --relay-token-file, a file
+    // only its owner may read.
+    static Result<std::optional<RelayClient::Settings>> relay(const QCommandLineParser &parser,
+                                                             const QString &storePath);
 };
 
 } // namespace Dialdeck

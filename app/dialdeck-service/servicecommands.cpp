@@ -544,7 +544,17 @@ int ServiceCommands::runStart(const QStringList &arguments)
     // Plivo's callbacks need a listener before the engine opens, so that the
     // callback URLs it gives Plivo carry the listener's real port.
     WebhookListener callbacks(m_storePath);
-    if (settings.carrier == u"plivo") {
+    Result<std::optional<RelayClient::Settings>> relaySettings =
+        CarrierOptions::relay(parser, m_storePath);
+    if (!relaySettings)
+        return fail(ExitCode::Usage, relaySettings.error().message);
+    if (settings.carrier == u"plivo" && relaySettings->has_value()) {
+        if (Result<void> valid = settings.plivo.validate(); !valid)
+            return fail(ExitCode::InvalidInput, valid.error().message);
+        out() << tr("Receiving Plivo's callbacks through relay channel %1 (public URL %2)")
+                     .arg(settings.plivo.relayChannel, settings.plivo.publicUrl)
+              << Qt::endl;
+    } else if (settings.carrier == u"plivo") {
         if (Result<void> listening
             = callbacks.listen(CarrierOptions::webhookListen(parser), settings.plivo);
             !listening) {
@@ -588,8 +598,15 @@ int ServiceCommands::runStart(const QStringList &arguments)
 
     EngineThread thread(settings);
     Engine *engine = thread.engine();
-    if (settings.carrier == u"plivo")
+    std::unique_ptr<RelayClient> relay;
+    if (settings.carrier == u"plivo" && relaySettings->has_value()) {
+        relay = std::make_unique<RelayClient>(**relaySettings, engine);
+        QObject::connect(relay.get(), &RelayClient::failed, qApp, [](const QString &message) {
+            QCoreApplication::exit(fail(ExitCode::InvalidInput, message));
+        });
+    } else if (settings.carrier == u"plivo") {
         callbacks.attach(engine, settings.plivo);
+    }
     bool webhookWaitOk = false;
     const int webhookWait = parser.value(u"webhook-wait"_s).toInt(&webhookWaitOk);
     if (!webhookWaitOk || webhookWait < 0 || webhookWait > 3600) {
@@ -625,6 +642,15 @@ int ServiceCommands::runStart(const QStringList &arguments)
                          if (started.alreadyStarted)
                              QCoreApplication::exit(ExitCode::Ok);
                      });
+    if (relay) {
+        // Events reach the engine only once the batch runs, because the
+        // engine passes over events of attempts that no running batch owns.
+        QObject::connect(&startWatcher, &QFutureWatcher<CommandResult>::finished, relay.get(),
+                         [&startWatcher, &relay] {
+                             if (startWatcher.result().ok())
+                                 relay->start();
+                         });
+    }
     QObject::connect(engine, &Engine::progressUpdated, &printer, &FollowPrinter::onProgress);
     QObject::connect(engine, &Engine::operatorMessage, qApp, [](QtMsgType, const QString &text) {
         err() << "dialdeck-service: " << text << Qt::endl;
