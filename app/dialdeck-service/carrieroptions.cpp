@@ -98,18 +98,19 @@ Result<std::optional<RelayClient::Settings>> CarrierOptions::relay(
     return std::optional<RelayClient::Settings>(settings);
 }
 
-Result<void> CarrierOptions::apply(const QCommandLineParser &parser, EngineSettings &settings)
+QList<QCommandLineOption> CarrierOptions::apiAccessOptions()
 {
-    const QString carrier = parser.value(u"carrier"_s);
-    if (carrier == u"simulated") {
-        settings.carrier = carrier;
-        return {};
+    QList<QCommandLineOption> access;
+    for (const QCommandLineOption &option : options()) {
+        const QString name = option.names().constFirst();
+        if (name == u"plivo-url" || name == u"plivo-auth-id" || name == u"plivo-token-file")
+            access.append(option);
     }
-    if (carrier != u"plivo") {
-        return usageError(tr("The carrier \"%1\" does not exist; use simulated or plivo.")
-                              .arg(carrier));
-    }
+    return access;
+}
 
+Result<PlivoSettings> CarrierOptions::apiAccess(const QCommandLineParser &parser)
+{
     PlivoSettings plivo;
     plivo.baseUrl = QUrl(parser.value(u"plivo-url"_s));
     plivo.authId = parser.isSet(u"plivo-auth-id"_s)
@@ -123,6 +124,26 @@ Result<void> CarrierOptions::apply(const QCommandLineParser &parser, EngineSetti
     } else {
         plivo.authToken = qgetenv("DIALDECK_PLIVO_AUTH_TOKEN").trimmed();
     }
+    return plivo;
+}
+
+Result<void> CarrierOptions::apply(const QCommandLineParser &parser, EngineSettings &settings)
+{
+    const QString carrier = parser.value(u"carrier"_s);
+    if (carrier == u"simulated") {
+        settings.carrier = carrier;
+        return {};
+    }
+    if (carrier != u"plivo") {
+        return usageError(tr("The carrier \"%1\" does not exist; use simulated or plivo.")
+                              .arg(carrier));
+    }
+
+    Result<PlivoSettings> access = apiAccess(parser);
+    if (!access)
+        return access.error();
+
+    PlivoSettings plivo = *access;
     plivo.publicUrl = parser.value(u"public-url"_s);
     if (parser.isSet(u"relay-url"_s)) {
         plivo.relayChannel = RelayClient::channelOf(QUrl(parser.value(u"relay-url"_s)));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "carrier/plivosettings.h"
 #include "core/result.h"
 #include "relay/relayclient.h"
 
@@ -26,6 +27,15 @@ public:
     // the DIALDECK_PLIVO_AUTH_TOKEN environment variable, never from the
     // command line, so it does not show in the process list.
     static Result<void> apply(const QCommandLineParser &parser, EngineSettings &settings);
+
+    // The options that reach Plivo's REST API: --plivo-url, --plivo-auth-id
+    // and --plivo-token-file, for commands that only read the account.
+    static QList<QCommandLineOption> apiAccessOptions();
+
+    // Base URL, Auth ID and Auth Token from those options (the token from the
+    // file or DIALDECK_PLIVO_AUTH_TOKEN). Only a bad token file fails here;
+    // PlivoSettings::validateApiAccess() reports missing values.
+    static Result<PlivoSettings> apiAccess(const QCommandLineParser &parser);
 
     // The --webhook-listen address, when the carrier is Plivo.
     static QString webhookListen(const QCommandLineParser &parser);

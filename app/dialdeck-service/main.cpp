@@ -1,4 +1,5 @@
 #include "exitcodes.h"
+#include "plivocommand.h"
 #include "servecommand.h"
 #include "servicecommands.h"
 #include "signaturecommand.h"
@@ -25,6 +26,8 @@ QString usage()
         "Commands (each takes --help):\n"
         "  import FILE     import a contact list into a new batch and print its id\n"
         "  phones add|list add or list caller numbers\n"
+        "  phones import-plivo  add a Plivo account's voice numbers as caller numbers\n"
+        "  plivo account   print a Plivo account's credit and billing mode\n"
         "  start BATCH_ID  call a batch and run it here until it ends\n"
         "  status BATCH_ID print a batch's progress (--json for JSON)\n"
         "  export BATCH_ID write the call report (--format csv --output FILE)\n"
@@ -100,6 +103,8 @@ int main(int argc, char *argv[])
         return SignatureCommand::run(arguments);
     if (command == u"webhooks")
         return WebhooksCommand(storePath).run(arguments);
+    if (command == u"plivo")
+        return PlivoCommand(storePath).runPlivo(arguments);
 
     return ServiceCommands::fail(ExitCode::Usage,
                                  QCoreApplication::translate("main", "Unknown command \"%1\"; see "

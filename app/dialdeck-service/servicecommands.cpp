@@ -12,6 +12,7 @@
 #include "followprinter.h"
 #include "import/importer.h"
 #include "import/phonenormaliser.h"
+#include "plivocommand.h"
 #include "report/csvreportwriter.h"
 #include "store/connection.h"
 #include "store/phonerepository.h"
@@ -359,9 +360,14 @@ int ServiceCommands::runImport(const QStringList &arguments)
 
 int ServiceCommands::runPhones(const QStringList &arguments)
 {
+    // import-plivo takes the Plivo options instead of the ones below.
+    if (arguments.value(1) == u"import-plivo")
+        return PlivoCommand(m_storePath).runImportNumbers(arguments);
+
     QCommandLineParser parser;
     parser.setApplicationDescription(tr("Adds or lists the caller numbers the dialer rotates "
-                                        "through.\n  phones add NUMBER [options]\n  phones list"));
+                                        "through.\n  phones add NUMBER [options]\n  phones list"
+                                        "\n  phones import-plivo [options] (see its --help)"));
     parser.addPositionalArgument(u"ACTION"_s, tr("add or list."));
     parser.addPositionalArgument(u"NUMBER"_s, tr("For add: the number, in E.164 (+12125550100)."));
     parser.addOptions({

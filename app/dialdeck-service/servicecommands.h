@@ -25,12 +25,13 @@ public:
     static int fail(int exitCode, const QString &message);
     static int exitCodeFor(const QString &errorCode);
 
-private:
     // Parses `arguments`; on --help prints help and sets `exitCode` to 0, on
     // errors prints them and sets it to the usage code. Returns false when the
     // command must return `exitCode` at once.
     static bool parse(QCommandLineParser &parser, const QStringList &arguments, int minPositional,
                       int &exitCode);
+
+private:
 
     QString m_storePath;
 };
