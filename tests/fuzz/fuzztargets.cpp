@@ -114,6 +114,11 @@ void runTextDecoder(QByteArrayView input)
     for (const TextDecoder::Encoding encoding :
          {TextDecoder::Encoding::Utf8, TextDecoder::Encoding::Utf16LE,
           TextDecoder::Encoding::Utf16BE, TextDecoder::Encoding::Windows1252}) {
+        // ContactReader picks UTF-8 only for input the validator accepts; Qt's
+        // decoder may replace an invalid sequence split across chunks differently.
+        if (encoding == TextDecoder::Encoding::Utf8 && !validator.isValid())
+            continue;
+
         const QString all = TextDecoder::decodeAll(input, encoding);
         // decodeAll() skips the byte order mark, as callers of decode() must.
         const QByteArrayView text = input.sliced(TextDecoder::bomLength(input, encoding));
