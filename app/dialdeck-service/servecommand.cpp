@@ -173,15 +173,20 @@ int ServeCommand::run(const QStringList &arguments)
                                 .arg(port);
 
     WebhookListener callbacks(m_storePath);
+    Result<std::optional<RelayClient::Settings>> relaySettings
+        = CarrierOptions::relay(parser, m_storePath);
+    if (!relaySettings)
+        return ServiceCommands::fail(ExitCode::Usage, relaySettings.error().message);
     const bool plivo = settings->carrier == u"plivo";
-    const bool ownListener = plivo && parser.isSet(u"webhook-listen"_s);
+    const bool viaRelay = plivo && relaySettings->has_value();
+    const bool ownListener = plivo && !viaRelay && parser.isSet(u"webhook-listen"_s);
     if (ownListener) {
         if (Result<void> listening
             = callbacks.listen(CarrierOptions::webhookListen(parser), settings->plivo);
             !listening) {
             return ServiceCommands::fail(ExitCode::InvalidInput, listening.error().message);
         }
-    } else if (plivo && settings->plivo.publicUrl.isEmpty()) {
+    } else if (plivo && !viaRelay && settings->plivo.publicUrl.isEmpty()) {
         settings->plivo.publicUrl = baseUrl;
     }
     if (plivo) {
@@ -203,7 +208,16 @@ int ServeCommand::run(const QStringList &arguments)
         return ServiceCommands::fail(attached.error());
 
     api.registerRoutes(*server);
-    if (plivo) {
+    std::unique_ptr<RelayClient> relay;
+    if (viaRelay) {
+        relay = std::make_unique<RelayClient>(**relaySettings, engine);
+        QObject::connect(relay.get(), &RelayClient::failed, qApp, [](const QString &message) {
+            QCoreApplication::exit(ServiceCommands::fail(ExitCode::InvalidInput, message));
+        });
+        QTextStream(stdout) << "Receiving Plivo's callbacks through relay channel "
+                            << settings->plivo.relayChannel << " (public URL "
+                            << settings->plivo.publicUrl << ")" << Qt::endl;
+    } else if (plivo) {
         callbacks.attach(engine, settings->plivo, ownListener ? nullptr : server.get());
         QTextStream(stdout) << "Receiving Plivo's callbacks at "
                             << (ownListener ? callbacks.localUrl() : baseUrl) << "plivo/ (public URL "
@@ -215,8 +229,12 @@ int ServeCommand::run(const QStringList &arguments)
         result = ServiceCommands::fail(ExitCode::StoreFailed, message);
         QCoreApplication::exit(result);
     });
-    QObject::connect(engine, &Engine::opened, qApp, [this, engine, address, port, secure, host] {
+    QObject::connect(engine, &Engine::opened, qApp, [this, engine, address, port, secure, host, &relay] {
         resumeInterruptedBatches(m_storePath, *engine);
+        // NOTE: events of attempts whose batch is not running here are passed
+        // over; such attempts are looked up in Plivo when their batch runs again.
+        if (relay)
+            relay->start();
         QTextStream(stdout) << "dialdeck-service listening on " << (secure ? "https" : "http")
                             << "://" << host << ':' << port << Qt::endl;
         qCInfo(lcService) << "REST API listening on" << address->host.toString() << "port" << port;

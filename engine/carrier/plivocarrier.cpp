@@ -167,8 +167,8 @@ void PlivoCarrier::handleCreateReply(qint64 attemptId, const PlivoReply &reply)
         return;
     }
 
-    // A 5xx answer or a time-out: the call may exist. Never send it again;
-    // find out through the look-ups.
+    // After a 5xx response or a time-out the call may exist, so the request
+    // is never sent again and the look-ups find out what happened.
     qCWarning(lcPlivo).noquote() << "Dial request of attempt" << attemptId
                                  << "has no clear answer (" << carrierText
                                  << "); looking the call up";
