@@ -15,3 +15,28 @@ Q_LOGGING_CATEGORY(lcRelayClient, "dialdeck.engine.relay.client", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcReport, "dialdeck.engine.report", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcService, "dialdeck.app.service", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcUi, "dialdeck.ui", QtInfoMsg)
+
+namespace {
+
+QLoggingCategory::CategoryFilter previousCategoryFilter = nullptr;
+
+// Qt HTTP Server 6.4 logs each request with all its headers in the debug level
+// of "qt.httpserver", Authorization included: a REST API bearer token, or the
+// Basic credentials of a Plivo request that dialdeck-sim receives. That level
+// stays off whatever QT_LOGGING_RULES sets, in every program linking this file.
+void keepHeaderLoggingOff(QLoggingCategory *category)
+{
+    if (previousCategoryFilter)
+        previousCategoryFilter(category);
+    if (qstrncmp(category->categoryName(), "qt.httpserver", 13) == 0)
+        category->setEnabled(QtDebugMsg, false);
+}
+
+void installHeaderLoggingFilter()
+{
+    previousCategoryFilter = QLoggingCategory::installFilter(keepHeaderLoggingOff);
+}
+
+} // namespace
+
+Q_CONSTRUCTOR_FUNCTION(installHeaderLoggingFilter)
