@@ -75,8 +75,8 @@ void TestCrashRecovery::killsLoseNoCallAndDialNoneTwice()
 void TestCrashRecovery::killsWithCarrierFaults()
 {
     CrashRunOptions run = options(7);
-    run.calls = 200;
-    run.kills = 4;
+    run.calls = 120;
+    run.kills = 3;
     run.simOptions = {u"--fault-drop-callbacks"_s, u"0.2"_s,
                       u"--fault-duplicate-callbacks"_s, u"0.2"_s,
                       u"--fault-500-after-place"_s, u"0.1"_s,
@@ -87,15 +87,15 @@ void TestCrashRecovery::killsWithCarrierFaults()
 
     const CrashRunReport report = harness.run();
     verifyPassed(report);
-    QCOMPARE(report.kills, 4);
-    QCOMPARE(report.calls, 200);
+    QCOMPARE(report.kills, 3);
+    QCOMPARE(report.calls, 120);
 }
 
 void TestCrashRecovery::failingStoreWritesPauseTheBatch()
 {
     CrashRunOptions run = options(11);
-    run.calls = 200;
-    run.kills = 2;
+    run.calls = 100;
+    run.kills = 1;
     // Room for the first few hundred kilobytes of journal writes, then every write fails.
     run.diskFullAfterBytes = 256 * 1024;
     CrashHarness harness(run);
@@ -104,6 +104,8 @@ void TestCrashRecovery::failingStoreWritesPauseTheBatch()
     const CrashRunReport report = harness.run();
     verifyPassed(report);
     QVERIFY(report.diskFullPaused);
+    // The writes failed in the middle of dialing, not before the first call.
+    QVERIFY(report.placedBeforeDiskFull > 0);
 }
 
 QTEST_GUILESS_MAIN(TestCrashRecovery)

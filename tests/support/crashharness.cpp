@@ -344,8 +344,8 @@ int CrashHarness::runServiceUntilKilled(int lifeMs, bool diskFull, bool &finishe
         fileLimit = largest + m_options.diskFullAfterBytes;
     }
     // Runs in the child between fork and exec. With SIGXFSZ ignored, a write
-    // beyond the limit fails with EFBIG, which SQLite reports as a failed
-    // write, as it would on a full disk.
+    // beyond the limit fails with EFBIG, so SQLite's write fails as on a full
+    // disk (where the error would be ENOSPC).
     service.setChildProcessModifier([fileLimit] {
         if (fileLimit <= 0)
             return;
@@ -398,7 +398,11 @@ void CrashHarness::checkDiskFullPause(int exitCode)
         return;
     }
     m_report.diskFullPaused = true;
-    progress(u"the service paused the batch when its store writes failed"_s);
+    QFile journal(m_journal);
+    if (journal.open(QIODevice::ReadOnly))
+        m_report.placedBeforeDiskFull = int(journal.readAll().count("\"event\":\"placed\""));
+    progress(u"the service paused the batch when its store writes failed, after %1 dials"_s
+                 .arg(m_report.placedBeforeDiskFull));
 }
 
 void CrashHarness::checkStore()
@@ -472,7 +476,7 @@ void CrashHarness::checkStore()
             ++placedByNumber[number];
             if (++placedByAttempt[attemptId] == 2)
                 fail(u"attempt %1 was dialed more than once"_s.arg(attemptId));
-            // Journal before dial: the store holds every attempt the simulator placed.
+            // Journal before dial: every attempt the simulator placed is in the store.
             if (!attempts.contains(attemptId))
                 fail(u"attempt %1 was dialed to %2 but is not in the store"_s.arg(attemptId,
                                                                                  number));

@@ -13,10 +13,10 @@ class QTemporaryDir;
 namespace Dialdeck {
 
 // Settings of one crash run. The defaults are the CI mode: a few hundred
-// calls and five kills, done in about a minute on a loaded two-core machine.
+// calls and five kills.
 struct CrashRunOptions
 {
-    // Folder that holds dialdeck-service and dialdeck-sim.
+    // Folder of the dialdeck-service and dialdeck-sim programs.
     QString binDir;
     int calls = 300;
     // SIGKILLs sent to the service before it may run the batch to its end.
@@ -53,6 +53,8 @@ struct CrashRunReport
     double seconds = 0;
     // Set when the disk-full process paused the batch and exited as expected.
     bool diskFullPaused = false;
+    // Calls the simulator had placed when the disk-full process exited.
+    int placedBeforeDiskFull = 0;
     QString workDir;
     QStringList violations;
 
