@@ -858,8 +858,11 @@ int main(int argc, char *argv[])
     if (!dir.isValid())
         return fail(trMain("Cannot create a temporary folder: %1").arg(dir.errorString()));
     Result<RelayTarget> target = prepareRelay(*options, dir);
-    if (!target)
+    if (!target) {
+        // Keep the relay's log that the message points to.
+        dir.setAutoRemove(false);
         return fail(target.error().message);
+    }
     const QUrl wsUrl = webSocketUrl(*target);
 
     ReceiptLog log;
