@@ -110,22 +110,31 @@ void Utf8Validator::add(QByteArrayView bytes)
     for (qsizetype i = 0; i < bytes.size() && m_valid; ++i) {
         const uchar byte = uchar(bytes[i]);
         if (m_pending > 0) {
-            if ((byte & 0xC0) != 0x80)
+            if (byte < m_nextMin || byte > m_nextMax)
                 m_valid = false;
+            m_nextMin = 0x80;
+            m_nextMax = 0xBF;
             --m_pending;
             continue;
         }
 
         if (byte < 0x80)
             continue;
-        if (byte >= 0xC2 && byte <= 0xDF)
+        // The ranges of the byte after a lead byte follow RFC 3629, section 4:
+        // they rule out overlong forms, UTF-16 surrogates and values past U+10FFFF.
+        if (byte >= 0xC2 && byte <= 0xDF) {
             m_pending = 1;
-        else if (byte >= 0xE0 && byte <= 0xEF)
+        } else if (byte >= 0xE0 && byte <= 0xEF) {
             m_pending = 2;
-        else if (byte >= 0xF0 && byte <= 0xF4)
+            m_nextMin = byte == 0xE0 ? 0xA0 : 0x80;
+            m_nextMax = byte == 0xED ? 0x9F : 0xBF;
+        } else if (byte >= 0xF0 && byte <= 0xF4) {
             m_pending = 3;
-        else
+            m_nextMin = byte == 0xF0 ? 0x90 : 0x80;
+            m_nextMax = byte == 0xF4 ? 0x8F : 0xBF;
+        } else {
             m_valid = false;
+        }
     }
 }
 

@@ -43,9 +43,8 @@ private:
     QStringDecoder m_decoder;
 };
 
-// Checks a byte stream for UTF-8 validity, chunk by chunk.
-// NOTE: it checks lead and continuation bytes only, so overlong three-byte
-// forms and encoded surrogates pass as valid.
+// Checks a byte stream for UTF-8 validity, chunk by chunk, as RFC 3629
+// defines it: overlong forms and encoded surrogates are invalid.
 class Utf8Validator
 {
 public:
@@ -57,6 +56,9 @@ private:
     bool m_valid = true;
     // Continuation bytes still expected by the last lead byte.
     int m_pending = 0;
+    // The range the next continuation byte must fall in.
+    uchar m_nextMin = 0x80;
+    uchar m_nextMax = 0xBF;
 };
 
 } // namespace Dialdeck

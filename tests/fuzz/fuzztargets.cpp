@@ -131,7 +131,7 @@ void runTextDecoder(QByteArrayView input)
     }
 }
 
-// A number that normalises is "+" and 1 to 15 digits.
+// A number that normalises is "+" and digits only.
 void runPhoneNormaliser(QByteArrayView input)
 {
     static const PhoneNormaliser normaliser;
@@ -144,8 +144,10 @@ void runPhoneNormaliser(QByteArrayView input)
         if (!phone)
             return;
         const QString &e164 = phone->e164;
-        require(e164.startsWith(u'+') && e164.size() >= 2 && e164.size() <= 16,
-                "a normalised number is + and 1 to 15 digits");
+        // libphonenumber accepts national numbers of up to 17 digits (some
+        // German ones), beyond E.164's 15, after a country code of 1 to 3.
+        require(e164.startsWith(u'+') && e164.size() >= 2 && e164.size() <= 21,
+                "a normalised number is + and at most 20 digits");
         for (qsizetype i = 1; i < e164.size(); ++i)
             require(e164.at(i).isDigit(), "a normalised number has only digits after +");
     };

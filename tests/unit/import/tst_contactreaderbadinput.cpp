@@ -3,6 +3,7 @@
 // fails with a message that names the file.
 
 #include "import/contactreader.h"
+#include "import/textdecoder.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -23,6 +24,8 @@ private Q_SLOTS:
     void binaryFileReadsWithoutCrash();
     void headerOnlyFileHasNoRows();
     void missingFileNamesPath();
+    void utf8ValidatorRejectsSurrogatesAndOverlongForms_data();
+    void utf8ValidatorRejectsSurrogatesAndOverlongForms();
 
 private:
     QString write(const QByteArray &bytes);
@@ -133,6 +136,38 @@ void TestContactReaderBadInput::missingFileNamesPath()
     QVERIFY2(opened.error().message.contains(path), qPrintable(opened.error().message));
     QVERIFY2(opened.error().message.contains(u"check the path"_s),
              qPrintable(opened.error().message));
+}
+
+void TestContactReaderBadInput::utf8ValidatorRejectsSurrogatesAndOverlongForms_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<bool>("valid");
+
+    // Byte sequences from RFC 3629, section 4, on both sides of each limit.
+    QTest::newRow("euro sign") << QByteArray("\xE2\x82\xAC") << true;
+    QTest::newRow("last before surrogates") << QByteArray("\xED\x9F\xBF") << true;
+    QTest::newRow("encoded surrogate") << QByteArray("\xED\xBB\x90") << false;
+    QTest::newRow("overlong slash") << QByteArray("\xE0\x80\xAF") << false;
+    QTest::newRow("smallest three-byte") << QByteArray("\xE0\xA0\x80") << true;
+    QTest::newRow("overlong four-byte") << QByteArray("\xF0\x8F\xBF\xBF") << false;
+    QTest::newRow("largest code point") << QByteArray("\xF4\x8F\xBF\xBF") << true;
+    QTest::newRow("past U+10FFFF") << QByteArray("\xF4\x90\x80\x80") << false;
+}
+
+void TestContactReaderBadInput::utf8ValidatorRejectsSurrogatesAndOverlongForms()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(bool, valid);
+
+    Utf8Validator whole;
+    whole.add(bytes);
+    QCOMPARE(whole.isValid(), valid);
+
+    // The same verdict when the sequence arrives one byte per chunk.
+    Utf8Validator chunked;
+    for (const char byte : bytes)
+        chunked.add(QByteArrayView(&byte, 1));
+    QCOMPARE(chunked.isValid(), valid);
 }
 
 QTEST_GUILESS_MAIN(TestContactReaderBadInput)
