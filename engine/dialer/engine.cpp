@@ -764,7 +764,12 @@ void Engine::haltAfterStoreFailure(const Error &error)
     for (const QString &batchId : ids) {
         BatchRun &run = *m_runs[batchId];
         run.setStatus(BatchStatus::Paused, message);
-        (void)saveStatus(run);
+        if (Result<void> saved = saveStatus(run); !saved) {
+            // The store cannot record the pause, so saveStatus() did not
+            // signal it; the console and the service still have to learn
+            // that this engine stopped dialing the batch.
+            Q_EMIT batchStatusChanged(batchId, BatchStatus::Paused, message);
+        }
         (void)m_journal->releaseLease(batchId, m_settings.ownerName);
         m_runs.erase(batchId);
     }

@@ -31,8 +31,10 @@ const QString SimAuthId = u"MADIALDECKSIMULATOR0"_s;
 const QByteArray SimToken = "dialdeck-crash-harness-token";
 // dialdeck-service's exit code when its store failed.
 constexpr int StoreFailedExitCode = 5;
-// Caller numbers of the simulated account (its default +14155550100 to 109).
-constexpr int CallerNumbers = 4;
+// Caller numbers: all ten of the simulated account (its default +14155550100
+// to +14155550109). A caller number carries one call at a time, so they bound
+// the calls in flight.
+constexpr int CallerNumbers = 10;
 // Area codes of the US East Coast, all in one time zone, so the batch's
 // 00:00-23:59 window closes for the same single minute for every number.
 // With 100 numbers each they allow runs of up to 3,800 calls.
@@ -279,7 +281,8 @@ bool CrashHarness::prepareBatch()
 
     QStringList phoneIds;
     for (int i = 0; i < CallerNumbers; ++i) {
-        const QString added = serviceOutput({u"phones"_s, u"add"_s, u"+1415555010%1"_s.arg(i)},
+        const QString added = serviceOutput({u"phones"_s, u"add"_s,
+                                             u"+141555501"_s + QString::number(i).rightJustified(2, u'0')},
                                             exitCode);
         const QRegularExpressionMatch phone = id.match(added);
         if (exitCode != 0 || !phone.hasMatch()) {
@@ -463,6 +466,7 @@ void CrashHarness::checkStore()
     }
     QHash<QString, int> placedByAttempt;
     QHash<QString, int> placedByNumber;
+    QHash<QString, QString> placedCallUuids;
     while (!journal.atEnd()) {
         const QJsonObject line = QJsonDocument::fromJson(journal.readLine()).object();
         const QString event = line.value(u"event"_s).toString();
@@ -474,6 +478,7 @@ void CrashHarness::checkStore()
         if (event == u"placed") {
             ++m_report.placed;
             ++placedByNumber[number];
+            placedCallUuids.insert(attemptId, line.value(u"call_uuid"_s).toString());
             if (++placedByAttempt[attemptId] == 2)
                 fail(u"attempt %1 was dialed more than once"_s.arg(attemptId));
             // Journal before dial: every attempt the simulator placed is in the store.
@@ -495,6 +500,23 @@ void CrashHarness::checkStore()
                          .arg(callUuid, attemptId));
         }
     }
+    // A call found by a look-up belongs to the attempt that placed it: never
+    // to a later attempt of the same number, and never to two attempts.
+    QHash<QString, QString> attemptByCallUuid;
+    for (auto it = attempts.cbegin(); it != attempts.cend(); ++it) {
+        const QString &callUuid = it->callUuid;
+        if (callUuid.isEmpty())
+            continue;
+        if (placedCallUuids.value(it.key()) != callUuid) {
+            fail(u"attempt %1 has call uuid %2, but the simulator placed %3 for it"_s
+                     .arg(it.key(), callUuid, placedCallUuids.value(it.key(), u"no call"_s)));
+        }
+        const QString other = attemptByCallUuid.value(callUuid);
+        if (!other.isEmpty())
+            fail(u"attempts %1 and %2 share call uuid %3"_s.arg(other, it.key(), callUuid));
+        attemptByCallUuid.insert(callUuid, it.key());
+    }
+
     for (auto it = placedByNumber.cbegin(); it != placedByNumber.cend(); ++it) {
         if (it.value() > attemptsByNumber.value(it.key())) {
             fail(u"%1 was dialed %2 times but has %3 attempts"_s.arg(it.key())

@@ -68,8 +68,9 @@ struct CrashRunReport
 // restarts it on the same store and callback port until the batch completes.
 // Then compares the simulator's journal of every call it placed with the
 // store: no attempt dialed twice, no number dialed more often than it has
-// attempts, every placed attempt journaled with the same number, every ended
-// call's outcome stored, and no call or attempt left open.
+// attempts, every placed attempt journaled with the same number, every call
+// uuid in the store belonging to the call the simulator placed for that
+// attempt, every ended call's outcome stored, and no call or attempt left open.
 class CrashHarness final
 {
 public:
