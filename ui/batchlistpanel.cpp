@@ -80,6 +80,10 @@ BatchListPanel::BatchListPanel(QWidget *parent)
     connect(m_showArchived, &QCheckBox::toggled, m_filter, &BatchFilterModel::setShowArchived);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &BatchListPanel::onCurrentChanged);
+    // QTableView::selectRow() moves the current index before it selects the
+    // row, so the batch only counts as current once the selection follows.
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &BatchListPanel::onCurrentChanged);
     connect(m_filter, &QAbstractItemModel::modelReset, this, &BatchListPanel::onCurrentChanged);
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &BatchListPanel::onCurrentChanged);
     connect(m_rename, &QAction::triggered, this, &BatchListPanel::startRename);

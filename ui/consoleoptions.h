@@ -1,5 +1,7 @@
 #pragma once
 
+#include "secretkeychain.h"
+
 #include <QString>
 
 #include <optional>
@@ -21,6 +23,9 @@ struct ConsoleOptions
     QString screenshotDir;
     // False keeps the engine stopped, for tests that check only widgets.
     bool startEngine = true;
+    // Replaces the OS keychain, for tests that keep secrets in memory; unset
+    // uses QtKeychain. The Plivo token is read from it before the engine starts.
+    std::optional<SecretKeychain> keychain;
 };
 
 } // namespace Dialdeck

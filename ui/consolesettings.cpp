@@ -16,6 +16,11 @@ ConsoleSettings ConsoleSettings::load()
     loaded.simulationSeed = settings.value(u"carrier/seed"_s, loaded.simulationSeed).toULongLong();
     loaded.clockSpeed = settings.value(u"carrier/clockSpeed"_s, loaded.clockSpeed).toDouble();
     loaded.storePath = settings.value(u"store/path"_s).toString();
+    loaded.plivoBaseUrl = settings.value(u"plivo/baseUrl"_s).toString();
+    loaded.plivoAuthId = settings.value(u"plivo/authId"_s).toString();
+    loaded.plivoListen = settings.value(u"plivo/listen"_s, loaded.plivoListen).toString();
+    loaded.plivoPublicUrl = settings.value(u"plivo/publicUrl"_s).toString();
+    loaded.plivoMachineDetection = settings.value(u"plivo/machineDetection"_s).toString();
 
     settings.beginGroup(u"newBatch"_s);
     const QTime start = QTime::fromString(settings.value(u"windowStart"_s).toString(), u"HH:mm");
@@ -46,6 +51,11 @@ void ConsoleSettings::save() const
     settings.setValue(u"carrier/seed"_s, simulationSeed);
     settings.setValue(u"carrier/clockSpeed"_s, clockSpeed);
     settings.setValue(u"store/path"_s, storePath);
+    settings.setValue(u"plivo/baseUrl"_s, plivoBaseUrl);
+    settings.setValue(u"plivo/authId"_s, plivoAuthId);
+    settings.setValue(u"plivo/listen"_s, plivoListen);
+    settings.setValue(u"plivo/publicUrl"_s, plivoPublicUrl);
+    settings.setValue(u"plivo/machineDetection"_s, plivoMachineDetection);
 
     settings.beginGroup(u"newBatch"_s);
     settings.setValue(u"windowStart"_s, newBatchDefaults.windowStart.toString(u"HH:mm"));
@@ -56,6 +66,18 @@ void ConsoleSettings::save() const
     settings.setValue(u"callsPerSecond"_s, newBatchDefaults.maxCallsPerSecond);
     settings.setValue(u"concurrentCalls"_s, newBatchDefaults.maxConcurrentCalls);
     settings.endGroup();
+}
+
+PlivoSettings ConsoleSettings::plivoSettings(const QByteArray &authToken) const
+{
+    PlivoSettings plivo;
+    if (!plivoBaseUrl.isEmpty())
+        plivo.baseUrl = QUrl(plivoBaseUrl);
+    plivo.authId = plivoAuthId;
+    plivo.authToken = authToken;
+    plivo.publicUrl = plivoPublicUrl;
+    plivo.machineDetection = plivoMachineDetection;
+    return plivo;
 }
 
 void ConsoleSettings::applyDefaultsTo(BatchConfig &config) const

@@ -1,17 +1,29 @@
 #pragma once
 
+#include "carrier/plivosettings.h"
 #include "core/batchconfig.h"
 
 #include <QString>
 
 namespace Dialdeck {
 
-// The console's saved preferences, kept in QSettings: the simulated carrier,
-// the store location and the defaults of new batches. Nothing secret is kept.
+// The console's saved preferences, kept in QSettings: the carrier, the store
+// location and the defaults of new batches. Nothing secret is kept: the Plivo
+// Auth Token lives in the OS keychain (see PlivoTokenStore).
 struct ConsoleSettings
 {
-    // Only the simulated carrier exists so far.
+    // "simulated" (in-process) or "plivo" (Plivo, or a Plivo-compatible service).
     QString carrier = QStringLiteral("simulated");
+    // Empty dials Plivo itself (https://api.plivo.com); else the base URL of a
+    // Plivo-compatible service such as dialdeck-sim.
+    QString plivoBaseUrl;
+    QString plivoAuthId;
+    // ADDR:PORT at which the console receives Plivo's callbacks.
+    QString plivoListen = QStringLiteral("127.0.0.1:8081");
+    // The URL at which Plivo reaches that listener; empty uses the listener's own address.
+    QString plivoPublicUrl;
+    // Empty (off), "true" (report machines) or "hangup" (end calls a machine answers).
+    QString plivoMachineDetection;
     quint64 simulationSeed = 1;
     // Engine-clock speed: 1 is real time, 60 runs a minute per second.
     double clockSpeed = 1.0;
@@ -23,6 +35,10 @@ struct ConsoleSettings
 
     static ConsoleSettings load();
     void save() const;
+
+    // The Plivo part of the engine's settings with `authToken`; the public URL
+    // stays empty when it is not set, so the listener fills in its own address.
+    PlivoSettings plivoSettings(const QByteArray &authToken) const;
 
     // Applies the saved defaults to a configuration: window, days, region,
     // zone, calls per second and concurrent calls.

@@ -10,9 +10,12 @@
 #include "demosetup.h"
 #include "dialer/enginethread.h"
 #include "importdialog.h"
+#include "dialer/webhooklistener.h"
 #include "logmodel.h"
 #include "monitor/calllogview.h"
 #include "monitor/dashboardwidget.h"
+#include "plivoimportdialog.h"
+#include "plivotokenstore.h"
 #include "rotationpanel.h"
 #include "settingsdialog.h"
 #include "usersdialog.h"
@@ -79,6 +82,9 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("Dialdeck"));
     setWindowIcon(themedIcon(u"start"_s));
+    if (options.keychain)
+        m_keychain = *options.keychain;
+    m_plivoTokens = std::make_unique<PlivoTokenStore>(m_keychain);
 
     m_storePath = !options.storePath.isEmpty() ? options.storePath
                   : !m_settings.storePath.isEmpty() ? m_settings.storePath
@@ -92,6 +98,7 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     createToolBar();
     createStatusBar();
     restoreWindowState();
+    m_rotationPanel->setPlivoImportAvailable(m_settings.carrier == u"plivo");
 
     openStore();
     if (options.startEngine && m_connection.isOpen())
@@ -105,7 +112,9 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    // The webhook and engine threads join before the store connection closes.
+    // No Plivo callback may reach the engine while it shuts down; the webhook
+    // and engine threads join before the store connection closes.
+    m_plivoListener.reset();
     m_webhooks.reset();
     m_engineThread.reset();
     // The rotation panel holds a handle of the UI connection; release it before the connection closes.
@@ -285,6 +294,7 @@ QWidget *MainWindow::createCentralArea()
     connect(m_rotationPanel, &RotationPanel::strategyChanged, this, &MainWindow::saveStrategy);
     connect(m_rotationPanel, &RotationPanel::phonesChanged, this, &MainWindow::updateActions);
     connect(m_rotationPanel, &RotationPanel::errorOccurred, this, &MainWindow::reportError);
+    connect(m_rotationPanel, &RotationPanel::plivoImportRequested, this, &MainWindow::importFromPlivo);
     return m_splitter;
 }
 
@@ -316,9 +326,7 @@ void MainWindow::createStatusBar()
     m_engineState->setObjectName(u"engineStateLabel"_s);
     m_carrierLabel = new QLabel;
     m_carrierLabel->setObjectName(u"carrierLabel"_s);
-    const double speed = m_options.clockSpeed.value_or(m_settings.clockSpeed);
-    m_carrierLabel->setText(speed == 1.0 ? tr("Carrier: simulated")
-                                         : tr("Carrier: simulated, clock ×%1").arg(speed));
+    showCarrier();
     statusBar()->setObjectName(u"statusBar"_s);
     statusBar()->addPermanentWidget(m_engineState);
     statusBar()->addPermanentWidget(m_carrierLabel);
@@ -380,7 +388,46 @@ void MainWindow::openStore()
     logMessage(QtInfoMsg, tr("Store: %1").arg(QDir::toNativeSeparators(m_storePath)));
 }
 
+void MainWindow::showCarrier()
+{
+    if (m_settings.carrier == u"plivo") {
+        const QString baseUrl = m_settings.plivoSettings({}).baseUrl.toString();
+        m_carrierLabel->setText(m_plivoListenerUrl.isEmpty()
+                                    ? tr("Carrier: Plivo at %1").arg(baseUrl)
+                                    : tr("Carrier: Plivo at %1, callbacks at %2")
+                                          .arg(baseUrl, m_plivoListenerUrl));
+        return;
+    }
+    const double speed = m_options.clockSpeed.value_or(m_settings.clockSpeed);
+    m_carrierLabel->setText(speed == 1.0 ? tr("Carrier: simulated")
+                                         : tr("Carrier: simulated, clock ×%1").arg(speed));
+}
+
 void MainWindow::startEngine()
+{
+    if (m_settings.carrier != u"plivo") {
+        launchEngine({});
+        return;
+    }
+
+    // The token comes from the keychain asynchronously; the engine starts once it is read.
+    m_engineState->setText(tr("Engine: reading the Plivo token"));
+    m_plivoTokens->read([window = QPointer<MainWindow>(this)](const QByteArray &token,
+                                                             const QString &source,
+                                                             const QString &problem) {
+        if (!window)
+            return;
+        if (token.isEmpty()) {
+            window->m_engineState->setText(tr("Engine: not started"));
+            window->reportError(tr("The engine was not started: %1").arg(problem));
+            return;
+        }
+        window->logMessage(QtInfoMsg, tr("Using the Plivo Auth Token from %1.").arg(source));
+        window->launchEngine(token);
+    });
+}
+
+void MainWindow::launchEngine(const QByteArray &plivoToken)
 {
     EngineSettings settings;
     settings.storePath = m_storePath;
@@ -388,13 +435,70 @@ void MainWindow::startEngine()
     settings.simulation.seed = m_settings.simulationSeed;
     settings.clockSpeed = m_options.clockSpeed.value_or(m_settings.clockSpeed);
     settings.ownerName = u"dialdeck@%1:%2"_s.arg(QHostInfo::localHostName()).arg(QCoreApplication::applicationPid());
+    if (settings.carrier == u"plivo") {
+        // Plivo dials in real time, so the simulated clock speed does not apply.
+        settings.clockSpeed = 1.0;
+        settings.plivo = m_settings.plivoSettings(plivoToken);
+        if (Result<void> listening = startPlivoListener(settings); !listening) {
+            m_engineState->setText(tr("Engine: not started"));
+            reportError(tr("The engine was not started: %1").arg(listening.error().message));
+            return;
+        }
+    }
 
     m_engineThread = std::make_unique<EngineThread>(settings);
     connectEngine();
+    if (m_plivoListener)
+        m_plivoListener->attach(m_engineThread->engine(), settings.plivo);
     m_webhooks = std::make_unique<ConsoleWebhooks>(m_storePath, m_keychain);
     connect(m_webhooks.get(), &ConsoleWebhooks::problemFound, this, &MainWindow::reportError);
     m_webhooks->start(m_connection.database(), m_engineThread->engine());
     m_engineThread->start();
+}
+
+Result<void> MainWindow::startPlivoListener(EngineSettings &settings)
+{
+    // The listener binds before the engine opens, so the callback URLs the
+    // engine gives Plivo carry its real port.
+    auto listener = std::make_unique<WebhookListener>(m_storePath);
+    if (Result<void> listening = listener->listen(m_settings.plivoListen, settings.plivo); !listening)
+        return listening;
+    if (Result<void> valid = settings.plivo.validate(); !valid)
+        return valid;
+
+    m_plivoListener = std::move(listener);
+    m_plivoListenerUrl = m_plivoListener->localUrl();
+    logMessage(QtInfoMsg, tr("Receiving Plivo's callbacks at %1 (public URL %2).")
+                              .arg(m_plivoListenerUrl, settings.plivo.publicUrl));
+    showCarrier();
+    return {};
+}
+
+void MainWindow::importFromPlivo()
+{
+    if (!m_connection.isOpen()) {
+        reportError(tr("The store is not open, so no caller numbers can be added."));
+        return;
+    }
+
+    m_plivoTokens->read([window = QPointer<MainWindow>(this)](const QByteArray &token,
+                                                             const QString &,
+                                                             const QString &problem) {
+        if (!window)
+            return;
+        if (token.isEmpty()) {
+            window->reportError(problem);
+            return;
+        }
+        auto *dialog = new PlivoImportDialog(window->m_settings.plivoSettings(token),
+                                             window->m_connection.database(), window);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &PlivoImportDialog::numbersAdded, window, [window](int count) {
+            window->logMessage(QtInfoMsg, tr("Added %n caller number(s) from Plivo.", nullptr, count));
+            window->m_rotationPanel->reloadPhones();
+        });
+        dialog->open();
+    });
 }
 
 void MainWindow::connectEngine()
@@ -722,17 +826,24 @@ void MainWindow::showSettings()
         return;
     }
 
-    m_settingsDialog = new SettingsDialog(m_settings, m_storePath, this);
+    m_settingsDialog = new SettingsDialog(m_settings, m_storePath, *m_plivoTokens, this);
     m_settingsDialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_settingsDialog, &QDialog::accepted, this, [this] {
         const ConsoleSettings previous = m_settings;
         m_settings = m_settingsDialog->settings();
         m_settings.save();
+        m_rotationPanel->setPlivoImportAvailable(m_settings.carrier == u"plivo");
         const bool needsRestart = previous.storePath != m_settings.storePath
                                   || previous.simulationSeed != m_settings.simulationSeed
-                                  || previous.clockSpeed != m_settings.clockSpeed;
+                                  || previous.clockSpeed != m_settings.clockSpeed
+                                  || previous.carrier != m_settings.carrier
+                                  || previous.plivoSettings({}).baseUrl != m_settings.plivoSettings({}).baseUrl
+                                  || previous.plivoAuthId != m_settings.plivoAuthId
+                                  || previous.plivoListen != m_settings.plivoListen
+                                  || previous.plivoPublicUrl != m_settings.plivoPublicUrl
+                                  || previous.plivoMachineDetection != m_settings.plivoMachineDetection;
         if (needsRestart)
-            logMessage(QtInfoMsg, tr("Settings saved; the store, seed and clock speed apply at the next start."));
+            logMessage(QtInfoMsg, tr("Settings saved; the carrier, store, seed and clock speed apply at the next start."));
         else
             logMessage(QtInfoMsg, tr("Settings saved."));
     });

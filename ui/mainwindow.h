@@ -33,6 +33,8 @@ class ConsoleWebhooks;
 class DashboardWidget;
 class EngineThread;
 class LogModel;
+class PlivoTokenStore;
+class WebhookListener;
 class RotationPanel;
 
 // The operator console: the batch list, the setup, caller-number, dashboard
@@ -52,6 +54,9 @@ public:
     DialogSeams &dialogSeams() { return m_seams; }
     // The OS keychain access; tests replace it before they add a webhook endpoint.
     SecretKeychain &secretKeychain() { return m_keychain; }
+    PlivoTokenStore &plivoTokens() { return *m_plivoTokens; }
+    // The address Plivo's callbacks are received at, once the engine dials through Plivo.
+    QString plivoListenerUrl() const { return m_plivoListenerUrl; }
     void setExportFileChooser(ExportDialog::FileChooser chooser) { m_exportChooser = std::move(chooser); }
 
     QString storePath() const { return m_storePath; }
@@ -81,6 +86,7 @@ public Q_SLOTS:
     void showSettings();
     void showUsers();
     void showWebhooks();
+    void importFromPlivo();
     void refreshBatches();
 
 Q_SIGNALS:
@@ -104,6 +110,9 @@ private:
     void createStatusBar();
     void openStore();
     void startEngine();
+    void launchEngine(const QByteArray &plivoToken);
+    Result<void> startPlivoListener(EngineSettings &settings);
+    void showCarrier();
     void connectEngine();
     void restoreWindowState();
     void saveWindowState() const;
@@ -144,6 +153,10 @@ private:
     User m_operator;
     std::unique_ptr<EngineThread> m_engineThread;
     SecretKeychain m_keychain;
+    std::unique_ptr<PlivoTokenStore> m_plivoTokens;
+    // Plivo's callbacks for the engine; destroyed before the engine thread.
+    std::unique_ptr<WebhookListener> m_plivoListener;
+    QString m_plivoListenerUrl;
     // Declared after the engine thread, so it is destroyed first.
     std::unique_ptr<ConsoleWebhooks> m_webhooks;
     bool m_engineOpen = false;

@@ -51,9 +51,14 @@ RotationPanel::RotationPanel(QWidget *parent)
     m_add->setObjectName(u"addCallerButton"_s);
     m_edit = new QPushButton(tr("&Edit Number…"));
     m_edit->setObjectName(u"editCallerButton"_s);
+    m_importPlivo = new QPushButton(tr("&Import from Plivo…"));
+    m_importPlivo->setObjectName(u"importPlivoButton"_s);
+    m_importPlivo->setToolTip(tr("Add numbers of the Plivo account as caller numbers"));
+    m_importPlivo->setVisible(false);
     auto *tableButtons = new QHBoxLayout;
     tableButtons->addWidget(m_add);
     tableButtons->addWidget(m_edit);
+    tableButtons->addWidget(m_importPlivo);
     tableButtons->addStretch();
 
     auto *numbersGroup = new QGroupBox(tr("Caller numbers"));
@@ -90,6 +95,7 @@ RotationPanel::RotationPanel(QWidget *parent)
     layout->addWidget(splitter);
 
     connect(m_add, &QPushButton::clicked, this, &RotationPanel::addPhone);
+    connect(m_importPlivo, &QPushButton::clicked, this, &RotationPanel::plivoImportRequested);
     connect(m_edit, &QPushButton::clicked, this, &RotationPanel::editSelectedPhone);
     connect(m_table, &QTableView::doubleClicked, this, &RotationPanel::editSelectedPhone);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -264,6 +270,11 @@ void RotationPanel::saveEdited(const Phone &edited, bool adding)
         return;
     }
     reloadPhones();
+}
+
+void RotationPanel::setPlivoImportAvailable(bool available)
+{
+    m_importPlivo->setVisible(available);
 }
 
 void RotationPanel::updateButtons()

@@ -46,6 +46,10 @@ public:
 
     void applyProgress(const BatchProgress *progress);
 
+    // Shows "Import from Plivo…", which emits plivoImportRequested(); only
+    // when the console dials through Plivo.
+    void setPlivoImportAvailable(bool available);
+
     // The add or edit dialog while it is open, else null.
     PhoneEditDialog *phoneEditDialog() const { return m_editDialog; }
     const QList<Phone> &phones() const;
@@ -61,6 +65,7 @@ Q_SIGNALS:
     void phonesChanged();
     // A store operation failed; the text names it and what to do.
     void errorOccurred(const QString &message);
+    void plivoImportRequested();
 
 private:
     void openEditor(const Phone &phone);
@@ -75,6 +80,7 @@ private:
     QTableView *m_table = nullptr;
     QPushButton *m_add = nullptr;
     QPushButton *m_edit = nullptr;
+    QPushButton *m_importPlivo = nullptr;
     QListWidget *m_picker = nullptr;
     QComboBox *m_strategy = nullptr;
     QLabel *m_pickerHint = nullptr;

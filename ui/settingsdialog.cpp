@@ -1,5 +1,8 @@
 #include "settingsdialog.h"
 
+#include "carrier/plivoaccount.h"
+#include "plivotokenstore.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
@@ -9,6 +12,7 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHostAddress>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -22,9 +26,31 @@ namespace Dialdeck {
 
 using namespace Qt::StringLiterals;
 
-SettingsDialog::SettingsDialog(const ConsoleSettings &settings, const QString &storePath, QWidget *parent)
+namespace {
+
+const QString plivoApiUrl = u"https://api.plivo.com"_s;
+
+bool isHttpUrl(const QUrl &url)
+{
+    return url.isValid() && (url.scheme() == u"http" || url.scheme() == u"https")
+           && !url.host().isEmpty();
+}
+
+bool isListenAddress(const QString &text)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    bool portOk = false;
+    const uint port = text.mid(colon + 1).toUInt(&portOk);
+    return colon > 0 && !QHostAddress(text.left(colon)).isNull() && portOk && port <= 65535;
+}
+
+} // namespace
+
+SettingsDialog::SettingsDialog(const ConsoleSettings &settings, const QString &storePath,
+                               PlivoTokenStore &tokens, QWidget *parent)
     : QDialog(parent)
     , m_settings(settings)
+    , m_tokens(tokens)
 {
     setObjectName(u"settingsDialog"_s);
     setWindowTitle(tr("Settings"));
@@ -37,15 +63,19 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, const QString &s
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(createCarrierGroup());
+    layout->addWidget(createPlivoGroup());
     layout->addWidget(createStoreGroup(storePath));
     layout->addWidget(createDefaultsGroup());
     layout->addWidget(m_problem);
     layout->addWidget(m_buttons);
 
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    validate();
+    updateCarrierFields();
+    showTokenSource();
 }
+
+SettingsDialog::~SettingsDialog() = default;
 
 QWidget *SettingsDialog::createCarrierGroup()
 {
@@ -54,9 +84,14 @@ QWidget *SettingsDialog::createCarrierGroup()
 
     m_carrier = new QComboBox;
     m_carrier->setObjectName(u"carrierCombo"_s);
-    m_carrier->addItem(tr("Simulated (no real calls)"), u"simulated"_s);
+    m_carrier->addItem(tr("Simulated (in-process)"), u"simulated"_s);
+    m_carrier->addItem(tr("Plivo"), u"plivo"_s);
+    m_carrier->addItem(tr("Plivo-compatible service at a custom base URL"), u"plivo-custom"_s);
     m_carrier->setAccessibleName(tr("Carrier"));
+    if (m_settings.carrier == u"plivo")
+        m_carrier->setCurrentIndex(m_settings.plivoBaseUrl.isEmpty() ? 1 : 2);
     form->addRow(tr("&Carrier:"), m_carrier);
+    connect(m_carrier, &QComboBox::currentIndexChanged, this, &SettingsDialog::updateCarrierFields);
 
     m_seed = new QSpinBox;
     m_seed->setObjectName(u"seedSpin"_s);
@@ -75,6 +110,105 @@ QWidget *SettingsDialog::createCarrierGroup()
     m_speed->setAccessibleName(tr("Simulated clock speed"));
     form->addRow(tr("Clock s&peed (× real time):"), m_speed);
     return group;
+}
+
+QWidget *SettingsDialog::createPlivoGroup()
+{
+    auto *group = new QGroupBox(tr("Plivo"));
+    group->setObjectName(u"plivoGroup"_s);
+    auto *form = new QFormLayout(group);
+    m_plivoGroup = group;
+
+    m_plivoBaseUrl = new QLineEdit(m_settings.plivoBaseUrl);
+    m_plivoBaseUrl->setObjectName(u"plivoBaseUrlEdit"_s);
+    m_plivoBaseUrl->setPlaceholderText(u"http://127.0.0.1:8790"_s);
+    m_plivoBaseUrl->setAccessibleName(tr("Base URL of the Plivo-compatible service"));
+    form->addRow(tr("&Base URL:"), m_plivoBaseUrl);
+
+    m_plivoAuthId = new QLineEdit(m_settings.plivoAuthId);
+    m_plivoAuthId->setObjectName(u"plivoAuthIdEdit"_s);
+    m_plivoAuthId->setAccessibleName(tr("Plivo Auth ID"));
+    form->addRow(tr("Auth &ID:"), m_plivoAuthId);
+
+    m_plivoToken = new QLineEdit;
+    m_plivoToken->setObjectName(u"plivoTokenEdit"_s);
+    m_plivoToken->setEchoMode(QLineEdit::Password);
+    m_plivoToken->setPlaceholderText(tr("Leave empty to keep the saved token"));
+    m_plivoToken->setAccessibleName(tr("Plivo Auth Token"));
+    form->addRow(tr("Auth &Token:"), m_plivoToken);
+
+    m_plivoTokenStatus = new QLabel;
+    m_plivoTokenStatus->setObjectName(u"plivoTokenStatusLabel"_s);
+    m_plivoTokenStatus->setWordWrap(true);
+    form->addRow(QString(), m_plivoTokenStatus);
+
+    m_plivoListen = new QLineEdit(m_settings.plivoListen);
+    m_plivoListen->setObjectName(u"plivoListenEdit"_s);
+    m_plivoListen->setToolTip(tr("IP address and port at which the console receives Plivo's "
+                                 "callbacks, e.g. 127.0.0.1:8081; port 0 picks a free one."));
+    m_plivoListen->setAccessibleName(tr("Callback listen address"));
+    form->addRow(tr("Callbacks &listen at:"), m_plivoListen);
+
+    m_plivoPublicUrl = new QLineEdit(m_settings.plivoPublicUrl);
+    m_plivoPublicUrl->setObjectName(u"plivoPublicUrlEdit"_s);
+    m_plivoPublicUrl->setPlaceholderText(tr("Empty: the listener's own address"));
+    m_plivoPublicUrl->setToolTip(tr("The URL at which Plivo reaches the listener; behind a "
+                                    "proxy, the proxy's scheme, host and port."));
+    m_plivoPublicUrl->setAccessibleName(tr("Public callback URL"));
+    form->addRow(tr("&Public URL:"), m_plivoPublicUrl);
+
+    m_plivoMachineDetection = new QComboBox;
+    m_plivoMachineDetection->setObjectName(u"plivoMachineDetectionCombo"_s);
+    m_plivoMachineDetection->addItem(tr("Off"), QString());
+    m_plivoMachineDetection->addItem(tr("Report answering machines"), u"true"_s);
+    m_plivoMachineDetection->addItem(tr("Hang up on answering machines"), u"hangup"_s);
+    m_plivoMachineDetection->setCurrentIndex(
+        std::max(0, m_plivoMachineDetection->findData(m_settings.plivoMachineDetection)));
+    m_plivoMachineDetection->setAccessibleName(tr("Answering-machine detection"));
+    form->addRow(tr("&Machine detection:"), m_plivoMachineDetection);
+
+    m_plivoTest = new QPushButton(tr("Test &Connection"));
+    m_plivoTest->setObjectName(u"plivoTestButton"_s);
+    m_plivoTestResult = new QLabel;
+    m_plivoTestResult->setObjectName(u"plivoTestResultLabel"_s);
+    m_plivoTestResult->setWordWrap(true);
+    m_plivoTestResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(m_plivoTest, m_plivoTestResult);
+
+    connect(m_plivoTest, &QPushButton::clicked, this, &SettingsDialog::testConnection);
+    for (QLineEdit *edit : {m_plivoBaseUrl, m_plivoAuthId, m_plivoListen, m_plivoPublicUrl})
+        connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    return group;
+}
+
+void SettingsDialog::updateCarrierFields()
+{
+    const QString carrier = m_carrier->currentData().toString();
+    const bool simulated = carrier == u"simulated";
+    m_seed->setEnabled(simulated);
+    m_speed->setEnabled(simulated);
+    m_plivoGroup->setEnabled(!simulated);
+    m_plivoBaseUrl->setEnabled(carrier == u"plivo-custom");
+    if (carrier == u"plivo")
+        m_plivoBaseUrl->setPlaceholderText(plivoApiUrl);
+    else
+        m_plivoBaseUrl->setPlaceholderText(u"http://127.0.0.1:8790"_s);
+    validate();
+}
+
+void SettingsDialog::showTokenSource()
+{
+    m_tokens.read([dialog = QPointer<SettingsDialog>(this)](const QByteArray &token,
+                                                           const QString &source,
+                                                           const QString &problem) {
+        if (!dialog || dialog->m_tokenKeptForSession)
+            return;
+        if (!token.isEmpty()) {
+            dialog->m_plivoTokenStatus->setText(tr("A token is saved in %1.").arg(source));
+            return;
+        }
+        dialog->m_plivoTokenStatus->setText(problem + u' ' + PlivoTokenStore::fallbackText());
+    });
 }
 
 QWidget *SettingsDialog::createStoreGroup(const QString &storePath)
@@ -162,7 +296,13 @@ QWidget *SettingsDialog::createDefaultsGroup()
 ConsoleSettings SettingsDialog::settings() const
 {
     ConsoleSettings edited = m_settings;
-    edited.carrier = m_carrier->currentData().toString();
+    const QString carrier = m_carrier->currentData().toString();
+    edited.carrier = carrier == u"simulated" ? carrier : u"plivo"_s;
+    edited.plivoBaseUrl = carrier == u"plivo-custom" ? m_plivoBaseUrl->text().trimmed() : QString();
+    edited.plivoAuthId = m_plivoAuthId->text().trimmed();
+    edited.plivoListen = m_plivoListen->text().trimmed();
+    edited.plivoPublicUrl = m_plivoPublicUrl->text().trimmed();
+    edited.plivoMachineDetection = m_plivoMachineDetection->currentData().toString();
     edited.simulationSeed = quint64(m_seed->value());
     edited.clockSpeed = m_speed->value();
     edited.storePath = m_storePath->text().trimmed();
@@ -186,10 +326,118 @@ void SettingsDialog::validate()
     QStringList messages;
     for (const ConfigProblem &problem : problems)
         messages.append(problem.message);
+    messages.append(plivoProblems());
 
     m_problem->setText(messages.join(u' '));
     m_problem->setVisible(!messages.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(messages.isEmpty());
+}
+
+} // namespace Dialdeck
+
+namespace Dialdeck {
+
+QStringList SettingsDialog::plivoProblems() const
+{
+    const QString carrier = m_carrier->currentData().toString();
+    if (carrier == u"simulated")
+        return {};
+
+    QStringList problems;
+    const QString baseUrl = m_plivoBaseUrl->text().trimmed();
+    if (carrier == u"plivo-custom" && !isHttpUrl(QUrl(baseUrl))) {
+        problems.append(tr("The base URL \"%1\" is not an http or https URL; enter the address "
+                           "of the Plivo-compatible service, e.g. http://127.0.0.1:8790.")
+                            .arg(baseUrl));
+    }
+    if (m_plivoAuthId->text().trimmed().isEmpty())
+        problems.append(tr("Enter the Plivo Auth ID."));
+    if (!isListenAddress(m_plivoListen->text().trimmed())) {
+        problems.append(tr("The listen address \"%1\" is not ADDR:PORT with an IP address, "
+                           "e.g. 127.0.0.1:8081.")
+                            .arg(m_plivoListen->text().trimmed()));
+    }
+    const QString publicUrl = m_plivoPublicUrl->text().trimmed();
+    const QUrl parsed(publicUrl);
+    if (!publicUrl.isEmpty() && (!isHttpUrl(parsed) || parsed.hasQuery() || parsed.hasFragment())) {
+        problems.append(tr("The public URL \"%1\" must be an http or https URL without a "
+                           "query; leave it empty to use the listener's own address.")
+                            .arg(publicUrl));
+    }
+    return problems;
+}
+
+void SettingsDialog::accept()
+{
+    const QByteArray token = m_plivoToken->text().trimmed().toUtf8();
+    const bool simulated = m_carrier->currentData().toString() == u"simulated";
+    if (simulated || token.isEmpty() || m_tokenKeptForSession) {
+        QDialog::accept();
+        return;
+    }
+
+    // The token goes to the keychain before the dialog closes, so a failure
+    // can be explained here.
+    m_buttons->setEnabled(false);
+    m_tokens.write(token, [dialog = QPointer<SettingsDialog>(this)](const QString &error) {
+        if (!dialog)
+            return;
+        dialog->m_buttons->setEnabled(true);
+        if (error.isEmpty()) {
+            dialog->QDialog::accept();
+            return;
+        }
+        dialog->m_tokenKeptForSession = true;
+        dialog->m_plivoToken->clear();
+        dialog->m_plivoTokenStatus->setText(
+            tr("The OS keychain is unavailable, so the token was not saved: %1. %2 Press OK to "
+               "use it for this session.")
+                .arg(error, PlivoTokenStore::fallbackText()));
+    });
+}
+
+void SettingsDialog::testConnection()
+{
+    const QByteArray entered = m_plivoToken->text().trimmed().toUtf8();
+    m_plivoTestResult->setText(tr("Connecting…"));
+    if (!entered.isEmpty()) {
+        showCredit(entered);
+        return;
+    }
+    m_tokens.read([dialog = QPointer<SettingsDialog>(this)](const QByteArray &token,
+                                                           const QString &,
+                                                           const QString &problem) {
+        if (!dialog)
+            return;
+        if (token.isEmpty()) {
+            dialog->m_plivoTestResult->setText(problem);
+            return;
+        }
+        dialog->showCredit(token);
+    });
+}
+
+void SettingsDialog::showCredit(const QByteArray &token)
+{
+    const PlivoSettings plivo = settings().plivoSettings(token);
+    if (m_account)
+        m_account->deleteLater();
+    auto *account = new PlivoAccount(plivo, this);
+    m_account = account;
+
+    // Only the result of the latest test is shown.
+    account->credit([this, account, baseUrl = plivo.baseUrl.toString()](
+                        const Result<PlivoCredit> &credit) {
+        if (account != m_account)
+            return;
+        if (!credit) {
+            m_plivoTestResult->setText(tr("Connection failed: %1").arg(credit.error().message));
+            return;
+        }
+        m_plivoTestResult->setText(tr("Connected to %1. Credit: %2 USD (%3, %4 account).")
+                                       .arg(baseUrl, credit->cashCredits, credit->billingMode,
+                                            credit->accountType));
+    });
 }
 
 } // namespace Dialdeck

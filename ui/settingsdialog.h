@@ -3,6 +3,7 @@
 #include "consolesettings.h"
 
 #include <QDialog>
+#include <QPointer>
 
 class QCheckBox;
 class QComboBox;
@@ -10,33 +11,65 @@ class QDialogButtonBox;
 class QLabel;
 class QDoubleSpinBox;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
 class QTimeEdit;
 
 namespace Dialdeck {
 
-// Edits the console's settings: the carrier (only the simulated one exists,
-// with its seed and clock speed), the store location and the defaults for
-// new batches. Carrier and store changes apply at the next start.
+class PlivoAccount;
+class PlivoTokenStore;
+
+// Edits the console's settings: the carrier (simulated, with its seed and
+// clock speed, or Plivo, with its account, token and callback listener), the
+// store location and the defaults for new batches. Carrier and store changes
+// apply at the next start. A Plivo Auth Token entered here goes to the OS
+// keychain through `tokens` before the dialog closes.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
 
 public:
     // `storePath` is the store in use, shown when no location is saved.
-    SettingsDialog(const ConsoleSettings &settings, const QString &storePath, QWidget *parent = nullptr);
+    SettingsDialog(const ConsoleSettings &settings, const QString &storePath,
+                   PlivoTokenStore &tokens, QWidget *parent = nullptr);
+    ~SettingsDialog() override;
 
     // The edited settings; read after accepted().
     ConsoleSettings settings() const;
 
+public Q_SLOTS:
+    void accept() override;
+    // Reads the account's credit with the settings and token as entered.
+    void testConnection();
+
 private:
     QWidget *createCarrierGroup();
+    QWidget *createPlivoGroup();
+    void showTokenSource();
+    void updateCarrierFields();
+    QStringList plivoProblems() const;
+    void showCredit(const QByteArray &token);
     QWidget *createStoreGroup(const QString &storePath);
     QWidget *createDefaultsGroup();
     void validate();
 
     ConsoleSettings m_settings;
+    PlivoTokenStore &m_tokens;
+    QPointer<PlivoAccount> m_account;
+    // Set once the keychain failed to store the token, which is then kept for this session.
+    bool m_tokenKeptForSession = false;
     QComboBox *m_carrier = nullptr;
+    QLineEdit *m_plivoBaseUrl = nullptr;
+    QLineEdit *m_plivoAuthId = nullptr;
+    QLineEdit *m_plivoToken = nullptr;
+    QLabel *m_plivoTokenStatus = nullptr;
+    QLineEdit *m_plivoListen = nullptr;
+    QLineEdit *m_plivoPublicUrl = nullptr;
+    QComboBox *m_plivoMachineDetection = nullptr;
+    QPushButton *m_plivoTest = nullptr;
+    QLabel *m_plivoTestResult = nullptr;
+    QWidget *m_plivoGroup = nullptr;
     QSpinBox *m_seed = nullptr;
     QDoubleSpinBox *m_speed = nullptr;
     QLineEdit *m_storePath = nullptr;
