@@ -99,6 +99,11 @@ public:
     // or the relay) and passes it on as eventReceived().
     virtual void acceptCallback(const CarrierEvent &event) { Q_EMIT eventReceived(event); }
 
+    // Call uuids that the store already gives to attempts. A look-up must
+    // never hand one of them to another attempt, such as a retry of the same
+    // number from the same caller number.
+    virtual void claimCallUuids(const QStringList &callUuids) { Q_UNUSED(callUuids); }
+
     // Carriers driven by the engine's clock (the simulated one) deliver the
     // events due up to nowMs here; real carriers ignore it.
     virtual void advanceTo(qint64 nowMs) { Q_UNUSED(nowMs); }

@@ -228,6 +228,12 @@ void PlivoCarrier::acceptCallback(const CarrierEvent &event)
     Q_EMIT eventReceived(event);
 }
 
+void PlivoCarrier::claimCallUuids(const QStringList &callUuids)
+{
+    for (const QString &callUuid : callUuids)
+        m_claimed.insert(callUuid);
+}
+
 int PlivoCarrier::reconcileAfterMs(const Tracked &call) const
 {
     if (m_settings.reconcileAfterMs > 0)

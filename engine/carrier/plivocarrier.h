@@ -39,6 +39,7 @@ public:
     void hangUp(const QString &callUuid) override;
     void reconcile(const DialRequest &request, const QString &requestUuid) override;
     void acceptCallback(const CarrierEvent &event) override;
+    void claimCallUuids(const QStringList &callUuids) override;
 
     // Calls the carrier follows: placed or being looked up, without a final event yet.
     int trackedCalls() const { return int(m_calls.size()); }

@@ -500,6 +500,7 @@ CommandResult Engine::launch(Batch batch, QList<Phone> phones, const QString &se
     }
 
     run->setStatus(BatchStatus::Running, QString());
+    claimStoredCallUuids(batchId, nowMs);
     run->askCarrierToReconcile();
     m_runs[batchId] = std::move(run);
     qCInfo(lcDialer) << "Started batch" << batchId << "session" << sessionId << "with"
@@ -513,6 +514,35 @@ CommandResult Engine::launch(Batch batch, QList<Phone> phones, const QString &se
     result.status = BatchStatus::Running;
     result.sessionId = sessionId;
     return result;
+}
+
+// Tells the carrier which calls already belong to attempts of this batch, so
+// that a look-up for an open or uncertain attempt never takes an earlier
+// attempt's call for its own. Only attempts from two hours before the oldest
+// open one (or before now) count: a look-up matches calls that ended at most a
+// minute before its attempt was journaled.
+void Engine::claimStoredCallUuids(const QString &batchId, qint64 nowMs)
+{
+    constexpr qint64 ClaimWindowMs = 2 * 3600 * 1000;
+    QSqlQuery query(m_connection->database());
+    query.prepare(u"SELECT call_uuid FROM attempts WHERE batch_id = ? AND call_uuid IS NOT NULL "
+                  "AND created_at >= MIN(?, COALESCE((SELECT MIN(created_at) FROM attempts "
+                  "WHERE batch_id = ? AND state <> 'ended'), ?)) - ?"_s);
+    query.addBindValue(batchId);
+    query.addBindValue(nowMs);
+    query.addBindValue(batchId);
+    query.addBindValue(nowMs);
+    query.addBindValue(ClaimWindowMs);
+    if (!query.exec()) {
+        qCWarning(lcDialer).noquote() << "Could not read the call uuids of batch" << batchId
+                                      << "for the carrier's look-ups:" << query.lastError().text();
+        return;
+    }
+
+    QStringList callUuids;
+    while (query.next())
+        callUuids.append(query.value(0).toString());
+    m_carrier->claimCallUuids(callUuids);
 }
 
 CommandResult Engine::pause(const QString &batchId)

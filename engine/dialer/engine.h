@@ -140,6 +140,7 @@ private:
                          const std::optional<QList<CallRecord>> &replacementCalls);
 
     Result<void> saveStatus(BatchRun &run);
+    void claimStoredCallUuids(const QString &batchId, qint64 nowMs);
     void tick();
     Result<void> applyCarrierReports(qint64 nowMs);
     Result<void> writeRelayCursors(qint64 nowMs);
