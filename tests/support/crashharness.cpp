@@ -31,6 +31,8 @@ const QString SimAuthId = u"MADIALDECKSIMULATOR0"_s;
 const QByteArray SimToken = "dialdeck-crash-harness-token";
 // dialdeck-service's exit code when its store failed.
 constexpr int StoreFailedExitCode = 5;
+// runServiceUntilKilled() result when the program could not be started at all.
+constexpr int ServiceDidNotStart = -2;
 // Caller numbers: all ten of the simulated account (its default +14155550100
 // to +14155550109). A caller number carries one call at a time, so they bound
 // the calls in flight.
@@ -142,6 +144,8 @@ CrashRunReport CrashHarness::run()
         const int lifeMs = mayKill ? int(random.bounded(m_options.minLifeMs, m_options.maxLifeMs + 1))
                                    : -1;
         const int exitCode = runServiceUntilKilled(lifeMs, diskFull, finished);
+        if (exitCode == ServiceDidNotStart)
+            break;
         if (diskFull) {
             checkDiskFullPause(exitCode);
             diskFull = false;
@@ -330,8 +334,8 @@ QStringList CrashHarness::startArguments() const
 }
 
 // Runs one service process. lifeMs < 0 lets it run until it exits. Returns
-// its exit code, or -1 when it was killed; sets `finished` when it reported
-// the batch finished and exited with 0.
+// its exit code, -1 when it was killed or ServiceDidNotStart; sets
+// `finished` when it exited with 0, which it does once the batch finished.
 int CrashHarness::runServiceUntilKilled(int lifeMs, bool diskFull, bool &finished)
 {
     QProcess service;
@@ -362,7 +366,7 @@ int CrashHarness::runServiceUntilKilled(int lifeMs, bool diskFull, bool &finishe
     service.start(QDir(m_options.binDir).filePath(u"dialdeck-service"_s), arguments);
     if (!service.waitForStarted(10000)) {
         fail(u"dialdeck-service did not start: %1"_s.arg(service.errorString()));
-        return -2;
+        return ServiceDidNotStart;
     }
 
     const bool exited = service.waitForFinished(lifeMs < 0 ? m_options.timeoutSeconds * 1000
