@@ -27,7 +27,8 @@ PlivoImportDialog::PlivoImportDialog(const PlivoSettings &plivo, QSqlDatabase db
     setObjectName(u"plivoImportDialog"_s);
     setWindowTitle(tr("Import Caller Numbers from Plivo"));
 
-    m_status = new QLabel(tr("Reading the account's numbers from %1…").arg(plivo.baseUrl.toString()));
+    m_status =
+        new QLabel(tr("Reading the account's numbers from %1…").arg(plivo.baseUrl.toString()));
     m_status->setObjectName(u"plivoImportStatusLabel"_s);
     m_status->setWordWrap(true);
     m_list = new QListWidget;
@@ -83,8 +84,8 @@ void PlivoImportDialog::showNumbers(const Result<QList<PlivoNumber>> &numbers)
         item->setFlags(selectable ? Qt::ItemIsEnabled | Qt::ItemIsUserCheckable : Qt::NoItemFlags);
         item->setCheckState(selectable ? Qt::Checked : Qt::Unchecked);
     }
-    m_status->setText(tr("%n number(s) in the account. Tick the ones to add.", nullptr,
-                         int(m_numbers.size())));
+    m_status->setText(
+        tr("%n number(s) in the account. Tick the ones to add.", nullptr, int(m_numbers.size())));
     updateButtons();
 }
 
@@ -106,7 +107,8 @@ void PlivoImportDialog::addSelected()
     }
 
     PhoneRepository phones(m_db);
-    const Result<CallerNumberImport::Outcome> outcome = CallerNumberImport::addNumbers(phones, ticked);
+    const Result<CallerNumberImport::Outcome> outcome =
+        CallerNumberImport::addNumbers(phones, ticked);
     if (!outcome) {
         m_status->setText(tr("Adding the numbers failed: %1").arg(outcome.error().message));
         return;

@@ -41,38 +41,38 @@ void PlivoTokenStore::read(ReadDone done) const
         return;
     }
 
-    m_keychain.read(keychainKey(), [done = std::move(done)](const QByteArray &secret,
-                                                            const QString &error) {
-        if (error.isEmpty() && !secret.isEmpty()) {
-            done(secret, tr("the OS keychain"), QString());
-            return;
-        }
-        const QByteArray fromEnvironment = environmentToken();
-        if (!fromEnvironment.isEmpty()) {
-            done(fromEnvironment, tr("the DIALDECK_PLIVO_AUTH_TOKEN environment variable"),
-                 QString());
-            return;
-        }
-        done({}, QString(),
-             tr("No Plivo Auth Token was found: the OS keychain returned \"%1\" and "
-                "DIALDECK_PLIVO_AUTH_TOKEN is not set. Enter the token in Settings.")
-                 .arg(error.isEmpty() ? tr("an empty entry") : error));
-    });
+    m_keychain.read(
+        keychainKey(), [done = std::move(done)](const QByteArray &secret, const QString &error) {
+            if (error.isEmpty() && !secret.isEmpty()) {
+                done(secret, tr("the OS keychain"), QString());
+                return;
+            }
+            const QByteArray fromEnvironment = environmentToken();
+            if (!fromEnvironment.isEmpty()) {
+                done(fromEnvironment, tr("the DIALDECK_PLIVO_AUTH_TOKEN environment variable"),
+                     QString());
+                return;
+            }
+            done({}, QString(),
+                 tr("No Plivo Auth Token was found: the OS keychain returned \"%1\" and "
+                    "DIALDECK_PLIVO_AUTH_TOKEN is not set. Enter the token in Settings.")
+                     .arg(error.isEmpty() ? tr("an empty entry") : error));
+        });
 }
 
 void PlivoTokenStore::write(const QByteArray &token, WriteDone done)
 {
-    m_keychain.write(keychainKey(), token, [this, token, done = std::move(done)](
-                                               const QString &error) {
-        if (error.isEmpty()) {
-            m_sessionToken.clear();
-        } else {
-            qCWarning(lcUi).noquote() << "The OS keychain did not store the Plivo Auth Token:"
-                                      << error;
-            m_sessionToken = token;
-        }
-        done(error);
-    });
+    m_keychain.write(keychainKey(), token,
+                     [this, token, done = std::move(done)](const QString &error) {
+                         if (error.isEmpty()) {
+                             m_sessionToken.clear();
+                         } else {
+                             qCWarning(lcUi).noquote()
+                                 << "The OS keychain did not store the Plivo Auth Token:" << error;
+                             m_sessionToken = token;
+                         }
+                         done(error);
+                     });
 }
 
 } // namespace Dialdeck

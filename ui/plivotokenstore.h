@@ -19,13 +19,15 @@ class PlivoTokenStore final
 public:
     // Receives the token and where it came from, or an empty token and the
     // reason none was found.
-    using ReadDone = std::function<void(const QByteArray &token, const QString &source,
-                                        const QString &problem)>;
+    using ReadDone =
+        std::function<void(const QByteArray &token, const QString &source, const QString &problem)>;
     // Receives an empty string when the keychain stored the token, or the
     // keychain's error (the token is then kept for this session).
     using WriteDone = std::function<void(const QString &keychainError)>;
 
-    explicit PlivoTokenStore(SecretKeychain keychain) : m_keychain(std::move(keychain)) {}
+    explicit PlivoTokenStore(SecretKeychain keychain)
+        : m_keychain(std::move(keychain))
+    {}
 
     // Looks in this order: the session token, the keychain, the environment.
     void read(ReadDone done) const;

@@ -91,8 +91,8 @@ int PlivoCommand::runImportNumbers(const QStringList &arguments)
             return;
         }
         PhoneRepository phones(connection->database());
-        Result<CallerNumberImport::Outcome> outcome
-            = CallerNumberImport::addNumbers(phones, *numbers);
+        Result<CallerNumberImport::Outcome> outcome =
+            CallerNumberImport::addNumbers(phones, *numbers);
         if (!outcome) {
             QCoreApplication::exit(ServiceCommands::fail(outcome.error()));
             return;
@@ -118,9 +118,8 @@ int PlivoCommand::runPlivo(const QStringList &arguments)
 
     const QString action = parser.positionalArguments().first();
     if (action != u"account") {
-        return ServiceCommands::fail(ExitCode::Usage,
-                                     tr("Unknown action \"%1\"; use \"plivo account\".")
-                                         .arg(action));
+        return ServiceCommands::fail(
+            ExitCode::Usage, tr("Unknown action \"%1\"; use \"plivo account\".").arg(action));
     }
 
     PlivoSettings settings;

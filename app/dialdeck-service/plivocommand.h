@@ -12,7 +12,9 @@ namespace Dialdeck {
 class PlivoCommand final
 {
 public:
-    explicit PlivoCommand(QString storePath) : m_storePath(std::move(storePath)) {}
+    explicit PlivoCommand(QString storePath)
+        : m_storePath(std::move(storePath))
+    {}
 
     // `arguments` starts with "phones", "import-plivo".
     int runImportNumbers(const QStringList &arguments);

@@ -47,8 +47,7 @@ PlivoAccount::PlivoAccount(PlivoSettings settings, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_client(std::make_unique<PlivoRestClient>(m_settings, this))
-{
-}
+{}
 
 PlivoAccount::~PlivoAccount() = default;
 
@@ -87,18 +86,18 @@ void PlivoAccount::fetchPage(std::shared_ptr<Listing> listing, int offset)
         ++listing->pages;
 
         if (!page->nextOffset) {
-            qCInfo(lcPlivo) << "Listed" << listing->numbers.size() << "numbers in"
-                            << listing->pages << "pages";
+            qCInfo(lcPlivo) << "Listed" << listing->numbers.size() << "numbers in" << listing->pages
+                            << "pages";
             listing->done(listing->numbers);
             return;
         }
 
         // A next offset that does not move forward would list the same page forever.
         if (*page->nextOffset <= offset || listing->pages >= MaxPages) {
-            listing->done(badResponse(
-                tr("the number list does not end after %1 pages (next offset %2)")
-                    .arg(listing->pages)
-                    .arg(*page->nextOffset)));
+            listing->done(
+                badResponse(tr("the number list does not end after %1 pages (next offset %2)")
+                                .arg(listing->pages)
+                                .arg(*page->nextOffset)));
             return;
         }
         fetchPage(listing, *page->nextOffset);

@@ -11,8 +11,8 @@ namespace Dialdeck {
 
 using namespace Qt::StringLiterals;
 
-Result<CallerNumberImport::Outcome> CallerNumberImport::addNumbers(
-    PhoneRepository &phones, const QList<PlivoNumber> &numbers)
+Result<CallerNumberImport::Outcome>
+CallerNumberImport::addNumbers(PhoneRepository &phones, const QList<PlivoNumber> &numbers)
 {
     const PhoneNormaliser normaliser;
     Outcome outcome;
@@ -52,8 +52,8 @@ Result<CallerNumberImport::Outcome> CallerNumberImport::addNumbers(
 
     qCInfo(lcDialer) << "Imported" << outcome.added.size() << "Plivo numbers as caller numbers;"
                      << outcome.alreadyPresent.size() << "were present,"
-                     << outcome.notVoiceEnabled.size() << "have no voice,"
-                     << outcome.invalid.size() << "are invalid";
+                     << outcome.notVoiceEnabled.size() << "have no voice," << outcome.invalid.size()
+                     << "are invalid";
     return outcome;
 }
 

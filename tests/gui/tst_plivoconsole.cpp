@@ -248,7 +248,8 @@ void TestPlivoConsole::keychainFailureKeepsSessionToken()
     QVERIFY(dialog);
 
     auto *status = dialog->findChild<QLabel *>(u"plivoTokenStatusLabel"_s);
-    QTRY_VERIFY2(status->text().contains(u"DIALDECK_PLIVO_AUTH_TOKEN"_s), qPrintable(status->text()));
+    QTRY_VERIFY2(status->text().contains(u"DIALDECK_PLIVO_AUTH_TOKEN"_s),
+                 qPrintable(status->text()));
     QVERIFY2(status->text().contains(NoDbusError), qPrintable(status->text()));
 
     fillPlivoFields(dialog, QString::fromLatin1(SimToken));
@@ -322,8 +323,8 @@ QString TestPlivoConsole::createBatch()
 
     ImportOptions import;
     import.ownerUserId = owner->id;
-    import.filePath = QDir(qEnvironmentVariable("DIALDECK_TEST_DATA"))
-                          .filePath(u"google-contacts.csv"_s);
+    import.filePath =
+        QDir(qEnvironmentVariable("DIALDECK_TEST_DATA")).filePath(u"google-contacts.csv"_s);
     import.batchName = u"Plivo console rehearsal"_s;
     import.config.windowStart = QTime(0, 0);
     import.config.windowEnd = QTime(23, 59);
@@ -413,23 +414,22 @@ void TestPlivoConsole::consoleImportsNumbersAndDialsBatch()
     QTRY_COMPARE_WITH_TIMEOUT(batchStatus(), u"completed"_s, 120000);
 
     // Every call is final and every attempt carries a call uuid the simulator placed.
-    QVERIFY(query.exec(u"SELECT COUNT(*) FROM calls WHERE batch_id = '%1' AND status NOT IN "
-                       "('completed', 'busy', 'no_answer', 'failed', 'skipped', 'cancelled')"_s
-                           .arg(batchId)));
+    QVERIFY(query.exec(
+        u"SELECT COUNT(*) FROM calls WHERE batch_id = '%1' AND status NOT IN "
+        "('completed', 'busy', 'no_answer', 'failed', 'skipped', 'cancelled')"_s.arg(batchId)));
     QVERIFY(query.next());
     QCOMPARE(query.value(0).toInt(), 0);
 
     const QSet<QString> placed = journalCallUuids();
     QVERIFY(!placed.isEmpty());
-    QVERIFY(query.exec(u"SELECT id, COALESCE(call_uuid, '') FROM attempts WHERE batch_id = '%1'"_s
-                           .arg(batchId)));
+    QVERIFY(query.exec(
+        u"SELECT id, COALESCE(call_uuid, '') FROM attempts WHERE batch_id = '%1'"_s.arg(batchId)));
     int attempts = 0;
     while (query.next()) {
         ++attempts;
         const QString uuid = query.value(1).toString();
-        QVERIFY2(placed.contains(uuid),
-                 qPrintable(u"attempt %1 has call uuid \"%2\""_s.arg(query.value(0).toString(),
-                                                                   uuid)));
+        QVERIFY2(placed.contains(uuid), qPrintable(u"attempt %1 has call uuid \"%2\""_s.arg(
+                                            query.value(0).toString(), uuid)));
     }
     QVERIFY(attempts > 0);
 }

@@ -78,9 +78,9 @@ void TestPlivoCli::init()
 
     m_sim = std::make_unique<QProcess>();
     m_sim->setStandardErrorFile(m_dir->filePath(u"sim.log"_s));
-    m_sim->start(m_simBinary, {u"--listen"_s, u"127.0.0.1:0"_s, u"--auth-token-file"_s,
-                               m_tokenFile, u"--numbers"_s, SimNumbers.join(u','),
-                               u"--cash-credits"_s, u"42.5"_s});
+    m_sim->start(m_simBinary,
+                 {u"--listen"_s, u"127.0.0.1:0"_s, u"--auth-token-file"_s, m_tokenFile,
+                  u"--numbers"_s, SimNumbers.join(u','), u"--cash-credits"_s, u"42.5"_s});
     QVERIFY(m_sim->waitForStarted(5000));
 
     const QRegularExpression ready(u"dialdeck-sim listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
@@ -141,8 +141,9 @@ Run TestPlivoCli::service(const QStringList &arguments, const QProcessEnvironmen
 
 QStringList TestPlivoCli::plivoOptions(const QString &tokenFile) const
 {
-    return {u"--plivo-url"_s, u"http://127.0.0.1:%1"_s.arg(m_simPort), u"--plivo-auth-id"_s,
-            SimAuthId, u"--plivo-token-file"_s, tokenFile};
+    return {u"--plivo-url"_s,        u"http://127.0.0.1:%1"_s.arg(m_simPort),
+            u"--plivo-auth-id"_s,    SimAuthId,
+            u"--plivo-token-file"_s, tokenFile};
 }
 
 // The E.164 numbers `phones list` prints, in its order.
@@ -173,9 +174,9 @@ void TestPlivoCli::accountReadsTokenFromEnvironment()
     QProcessEnvironment environment;
     environment.insert(u"DIALDECK_PLIVO_AUTH_TOKEN"_s, QString::fromLatin1(SimToken));
     environment.insert(u"DIALDECK_PLIVO_AUTH_ID"_s, SimAuthId);
-    const Run run = service({u"plivo"_s, u"account"_s, u"--plivo-url"_s,
-                             u"http://127.0.0.1:%1"_s.arg(m_simPort)},
-                            environment);
+    const Run run = service(
+        {u"plivo"_s, u"account"_s, u"--plivo-url"_s, u"http://127.0.0.1:%1"_s.arg(m_simPort)},
+        environment);
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     QVERIFY2(run.out.contains(u"Cash credits: 42.50000 USD"_s), qPrintable(run.out));
 }
@@ -185,8 +186,8 @@ void TestPlivoCli::importAddsVoiceNumbersOnce()
     const Run added = service({u"phones"_s, u"add"_s, SimNumbers.at(1), u"--label"_s, u"Kept"_s});
     QVERIFY2(added.exitCode == 0, qPrintable(added.err));
 
-    const Run first = service(QStringList{u"phones"_s, u"import-plivo"_s}
-                              + plivoOptions(m_tokenFile));
+    const Run first =
+        service(QStringList{u"phones"_s, u"import-plivo"_s} + plivoOptions(m_tokenFile));
     QVERIFY2(first.exitCode == 0, qPrintable(first.err));
     QVERIFY2(first.out.contains(u"Added +14155550100 as caller number"_s), qPrintable(first.out));
     QVERIFY2(first.out.contains(u"Added +14155550102 as caller number"_s), qPrintable(first.out));
@@ -195,8 +196,8 @@ void TestPlivoCli::importAddsVoiceNumbersOnce()
     QVERIFY2(first.out.contains(u"Added 2 of the account's 3 numbers."_s), qPrintable(first.out));
     QCOMPARE(phoneNumbers(), SimNumbers);
 
-    const Run second = service(QStringList{u"phones"_s, u"import-plivo"_s}
-                               + plivoOptions(m_tokenFile));
+    const Run second =
+        service(QStringList{u"phones"_s, u"import-plivo"_s} + plivoOptions(m_tokenFile));
     QVERIFY2(second.exitCode == 0, qPrintable(second.err));
     QVERIFY2(second.out.contains(u"Added 0 of the account's 3 numbers."_s), qPrintable(second.out));
     QCOMPARE(phoneNumbers(), SimNumbers);
@@ -211,8 +212,8 @@ void TestPlivoCli::wrongTokenAsksToCheckCredentials()
     QCOMPARE(account.exitCode, 2);
     QVERIFY2(account.err.contains(u"check the Plivo credentials"_s), qPrintable(account.err));
 
-    const Run import = service(QStringList{u"phones"_s, u"import-plivo"_s}
-                               + plivoOptions(wrongToken));
+    const Run import =
+        service(QStringList{u"phones"_s, u"import-plivo"_s} + plivoOptions(wrongToken));
     QCOMPARE(import.exitCode, 2);
     QVERIFY2(import.err.contains(u"check the Plivo credentials"_s), qPrintable(import.err));
     QVERIFY(phoneNumbers().isEmpty());
@@ -229,9 +230,9 @@ void TestPlivoCli::tokenOnCommandLineIsRejected()
 
 void TestPlivoCli::missingAuthIdIsInvalidInput()
 {
-    const Run run = service({u"phones"_s, u"import-plivo"_s, u"--plivo-url"_s,
-                             u"http://127.0.0.1:%1"_s.arg(m_simPort), u"--plivo-token-file"_s,
-                             m_tokenFile});
+    const Run run =
+        service({u"phones"_s, u"import-plivo"_s, u"--plivo-url"_s,
+                 u"http://127.0.0.1:%1"_s.arg(m_simPort), u"--plivo-token-file"_s, m_tokenFile});
     QCOMPARE(run.exitCode, 2);
     QVERIFY2(run.err.contains(u"Auth ID is missing"_s), qPrintable(run.err));
     QVERIFY(phoneNumbers().isEmpty());

@@ -249,8 +249,7 @@ void TestPlivoAccount::parseNumberPageRejectsBadShape_data()
     QTest::newRow("no objects") << QByteArray(R"({"meta": {"next": null}})") << u"objects"_s;
     QTest::newRow("no meta") << QByteArray(R"({"objects": []})") << u"meta"_s;
     QTest::newRow("number missing")
-        << QByteArray(R"({"meta": {"next": null}, "objects": [{"alias": "x"}]})")
-        << u"number"_s;
+        << QByteArray(R"({"meta": {"next": null}, "objects": [{"alias": "x"}]})") << u"number"_s;
     QTest::newRow("next without offset")
         << QByteArray(R"({"meta": {"next": "/v1/Account/MA0/Number/?limit=20"}, "objects": []})")
         << u"offset"_s;
@@ -261,8 +260,8 @@ void TestPlivoAccount::parseNumberPageRejectsBadShape()
     QFETCH(QByteArray, json);
     QFETCH(QString, fragment);
 
-    const Result<PlivoNumberPage> page
-        = PlivoAccount::parseNumberPage(QJsonDocument::fromJson(json).object());
+    const Result<PlivoNumberPage> page =
+        PlivoAccount::parseNumberPage(QJsonDocument::fromJson(json).object());
     QVERIFY(!page.ok());
     QCOMPARE(page.error().code, u"carrier_failed"_s);
     QVERIFY2(page.error().message.contains(fragment), qPrintable(page.error().message));
@@ -274,8 +273,8 @@ void TestPlivoAccount::parseCreditNeedsCashCredits()
     QVERIFY(!missing.ok());
     QVERIFY(missing.error().message.contains(u"cash_credits"_s));
 
-    const Result<PlivoCredit> numeric
-        = PlivoAccount::parseCredit(parseJson(R"({"cash_credits": 4.8886})"));
+    const Result<PlivoCredit> numeric =
+        PlivoAccount::parseCredit(parseJson(R"({"cash_credits": 4.8886})"));
     QVERIFY(numeric.ok());
     QCOMPARE(numeric->cashCredits, u"4.88860"_s);
 }

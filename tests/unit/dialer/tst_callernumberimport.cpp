@@ -46,8 +46,8 @@ void TestCallerNumberImport::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    Result<Connection> connection
-        = Connection::openSqlite(m_dir->filePath(u"store.sqlite"_s), u"numberimport"_s);
+    Result<Connection> connection =
+        Connection::openSqlite(m_dir->filePath(u"store.sqlite"_s), u"numberimport"_s);
     QVERIFY2(connection.ok(), connection.ok() ? "" : qPrintable(connection.error().message));
     m_connection = std::make_unique<Connection>(std::move(connection).value());
     m_phones = std::make_unique<PhoneRepository>(m_connection->database());
@@ -90,9 +90,8 @@ void TestCallerNumberImport::skipsPresentNonVoiceAndInvalid()
     QVERIFY(m_phones->insert(existing).ok());
 
     const Result<CallerNumberImport::Outcome> outcome = CallerNumberImport::addNumbers(
-        *m_phones, {number(u"+14155550100"_s, u"New label"_s),
-                    number(u"+14155550102"_s, {}, false), number(u"+12"_s),
-                    number(u"+14155550103"_s)});
+        *m_phones, {number(u"+14155550100"_s, u"New label"_s), number(u"+14155550102"_s, {}, false),
+                    number(u"+12"_s), number(u"+14155550103"_s)});
     QVERIFY2(outcome.ok(), outcome.ok() ? "" : qPrintable(outcome.error().message));
     QCOMPARE(outcome->added.size(), 1);
     QCOMPARE(outcome->added.first().e164, u"+14155550103"_s);
@@ -113,8 +112,8 @@ void TestCallerNumberImport::secondImportAddsNothing()
     const QList<PlivoNumber> numbers{number(u"+14155550100"_s), number(u"+14155550101"_s)};
     QVERIFY(CallerNumberImport::addNumbers(*m_phones, numbers).ok());
 
-    const Result<CallerNumberImport::Outcome> again
-        = CallerNumberImport::addNumbers(*m_phones, numbers);
+    const Result<CallerNumberImport::Outcome> again =
+        CallerNumberImport::addNumbers(*m_phones, numbers);
     QVERIFY(again.ok());
     QVERIFY(again->added.isEmpty());
     QCOMPARE(again->alreadyPresent.size(), 2);
