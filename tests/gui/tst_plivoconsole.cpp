@@ -5,6 +5,7 @@
 #include "plivotokenstore.h"
 #include "rotationpanel.h"
 #include "settingsdialog.h"
+#include "simulatorprocess.h"
 #include "store/connection.h"
 #include "store/phonerepository.h"
 #include "store/userrepository.h"
@@ -18,9 +19,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QProcess>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSet>
 #include <QSettings>
 #include <QSqlQuery>
@@ -64,17 +63,15 @@ private:
     ConsoleOptions options();
     SettingsDialog *openSettings(MainWindow &window);
     void fillPlivoFields(SettingsDialog *dialog, const QString &token);
-    QString simulatorUrl() const { return u"http://127.0.0.1:%1"_s.arg(m_simPort); }
+    QString simulatorUrl() const { return m_sim.baseUrl(); }
     void savePlivoSettings();
     QString createBatch();
     QSet<QString> journalCallUuids() const;
 
-    QString m_simBinary;
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_storePath;
     QString m_journal;
-    std::unique_ptr<QProcess> m_sim;
-    int m_simPort = 0;
+    SimulatorProcess m_sim;
     QHash<QString, QByteArray> m_keychain;
     QString m_keychainError;
 };
@@ -84,8 +81,6 @@ void TestPlivoConsole::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(u"DialdeckPlivoConsoleTest"_s);
     qunsetenv("DIALDECK_PLIVO_AUTH_TOKEN");
-    m_simBinary = QDir(qEnvironmentVariable("DIALDECK_BIN_DIR")).filePath(u"dialdeck-sim"_s);
-    QVERIFY2(QFile::exists(m_simBinary), qPrintable(m_simBinary));
 }
 
 void TestPlivoConsole::init()
@@ -100,42 +95,18 @@ void TestPlivoConsole::init()
     m_journal = m_dir->filePath(u"sim-journal.jsonl"_s);
 
     const QString tokenFile = m_dir->filePath(u"sim-token"_s);
-    QFile token(tokenFile);
-    QVERIFY(token.open(QIODevice::WriteOnly));
-    token.write(SimToken + '\n');
-    token.close();
-    QVERIFY(token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    QVERIFY(SimulatorProcess::writeTokenFile(tokenFile, SimToken));
 
     // Fast play-out (60 simulated seconds per second) keeps the batch short.
-    m_sim = std::make_unique<QProcess>();
-    m_sim->setStandardErrorFile(m_dir->filePath(u"sim.log"_s));
-    m_sim->start(m_simBinary, {u"--listen"_s, u"127.0.0.1:0"_s, u"--auth-token-file"_s, tokenFile,
-                               u"--journal"_s, m_journal, u"--speed"_s, u"60"_s, u"--cps"_s,
-                               u"20"_s, u"--seed"_s, u"11"_s});
-    QVERIFY(m_sim->waitForStarted(5000));
-
-    const QRegularExpression ready(u"dialdeck-sim listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
-    QString seen;
-    m_simPort = 0;
-    for (int waited = 0; waited < 100 && m_simPort == 0; ++waited) {
-        m_sim->waitForReadyRead(100);
-        seen += QString::fromUtf8(m_sim->readAllStandardOutput());
-        const QRegularExpressionMatch match = ready.match(seen);
-        if (match.hasMatch())
-            m_simPort = match.captured(1).toInt();
-    }
-    QVERIFY2(m_simPort != 0, qPrintable(u"dialdeck-sim did not start: "_s + seen));
+    const QString started = m_sim.start(tokenFile, m_dir->filePath(u"sim.log"_s),
+                                        {u"--journal"_s, m_journal, u"--speed"_s, u"60"_s,
+                                         u"--cps"_s, u"20"_s, u"--seed"_s, u"11"_s});
+    QVERIFY2(started.isEmpty(), qPrintable(started));
 }
 
 void TestPlivoConsole::cleanup()
 {
-    if (m_sim) {
-        m_sim->terminate();
-        if (!m_sim->waitForFinished(5000))
-            m_sim->kill();
-        m_sim->waitForFinished();
-        m_sim.reset();
-    }
+    m_sim.stop();
     QSqlDatabase::removeDatabase(u"plivoconsole-test"_s);
     QSqlDatabase::removeDatabase(u"plivoconsole-import"_s);
 }

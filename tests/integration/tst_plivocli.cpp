@@ -1,13 +1,15 @@
+#include "simulatorprocess.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
 
+using namespace Dialdeck;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -50,12 +52,10 @@ private:
     void writeToken(const QString &path, const QByteArray &token);
 
     QString m_serviceBinary;
-    QString m_simBinary;
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_store;
     QString m_tokenFile;
-    std::unique_ptr<QProcess> m_sim;
-    int m_simPort = 0;
+    SimulatorProcess m_sim;
 };
 
 void TestPlivoCli::initTestCase()
@@ -63,9 +63,7 @@ void TestPlivoCli::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     const QDir bin(qEnvironmentVariable("DIALDECK_BIN_DIR"));
     m_serviceBinary = bin.filePath(u"dialdeck-service"_s);
-    m_simBinary = bin.filePath(u"dialdeck-sim"_s);
     QVERIFY2(QFile::exists(m_serviceBinary), qPrintable(m_serviceBinary));
-    QVERIFY2(QFile::exists(m_simBinary), qPrintable(m_simBinary));
 }
 
 void TestPlivoCli::init()
@@ -76,44 +74,20 @@ void TestPlivoCli::init()
     m_tokenFile = m_dir->filePath(u"plivo-token"_s);
     writeToken(m_tokenFile, SimToken);
 
-    m_sim = std::make_unique<QProcess>();
-    m_sim->setStandardErrorFile(m_dir->filePath(u"sim.log"_s));
-    m_sim->start(m_simBinary,
-                 {u"--listen"_s, u"127.0.0.1:0"_s, u"--auth-token-file"_s, m_tokenFile,
-                  u"--numbers"_s, SimNumbers.join(u','), u"--cash-credits"_s, u"42.5"_s});
-    QVERIFY(m_sim->waitForStarted(5000));
-
-    const QRegularExpression ready(u"dialdeck-sim listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
-    QString seen;
-    for (int waited = 0; waited < 100 && m_simPort == 0; ++waited) {
-        m_sim->waitForReadyRead(100);
-        seen += QString::fromUtf8(m_sim->readAllStandardOutput());
-        const QRegularExpressionMatch match = ready.match(seen);
-        if (match.hasMatch())
-            m_simPort = match.captured(1).toInt();
-    }
-    QVERIFY2(m_simPort != 0, qPrintable(u"dialdeck-sim did not start: "_s + seen));
+    const QString started =
+        m_sim.start(m_tokenFile, m_dir->filePath(u"sim.log"_s),
+                    {u"--numbers"_s, SimNumbers.join(u','), u"--cash-credits"_s, u"42.5"_s});
+    QVERIFY2(started.isEmpty(), qPrintable(started));
 }
 
 void TestPlivoCli::cleanup()
 {
-    if (m_sim) {
-        m_sim->terminate();
-        if (!m_sim->waitForFinished(5000))
-            m_sim->kill();
-        m_sim->waitForFinished();
-        m_sim.reset();
-    }
-    m_simPort = 0;
+    m_sim.stop();
 }
 
 void TestPlivoCli::writeToken(const QString &path, const QByteArray &token)
 {
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(token + '\n');
-    file.close();
-    QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    QVERIFY(SimulatorProcess::writeTokenFile(path, token));
 }
 
 Run TestPlivoCli::service(const QStringList &arguments, const QProcessEnvironment &environment)
@@ -141,9 +115,8 @@ Run TestPlivoCli::service(const QStringList &arguments, const QProcessEnvironmen
 
 QStringList TestPlivoCli::plivoOptions(const QString &tokenFile) const
 {
-    return {u"--plivo-url"_s,        u"http://127.0.0.1:%1"_s.arg(m_simPort),
-            u"--plivo-auth-id"_s,    SimAuthId,
-            u"--plivo-token-file"_s, tokenFile};
+    return {u"--plivo-url"_s, m_sim.baseUrl(),         u"--plivo-auth-id"_s,
+            SimAuthId,        u"--plivo-token-file"_s, tokenFile};
 }
 
 // The E.164 numbers `phones list` prints, in its order.
@@ -174,9 +147,8 @@ void TestPlivoCli::accountReadsTokenFromEnvironment()
     QProcessEnvironment environment;
     environment.insert(u"DIALDECK_PLIVO_AUTH_TOKEN"_s, QString::fromLatin1(SimToken));
     environment.insert(u"DIALDECK_PLIVO_AUTH_ID"_s, SimAuthId);
-    const Run run = service(
-        {u"plivo"_s, u"account"_s, u"--plivo-url"_s, u"http://127.0.0.1:%1"_s.arg(m_simPort)},
-        environment);
+    const Run run =
+        service({u"plivo"_s, u"account"_s, u"--plivo-url"_s, m_sim.baseUrl()}, environment);
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     QVERIFY2(run.out.contains(u"Cash credits: 42.50000 USD"_s), qPrintable(run.out));
 }
@@ -221,18 +193,17 @@ void TestPlivoCli::wrongTokenAsksToCheckCredentials()
 
 void TestPlivoCli::tokenOnCommandLineIsRejected()
 {
-    const Run run = service({u"plivo"_s, u"account"_s, u"--plivo-url"_s,
-                             u"http://127.0.0.1:%1"_s.arg(m_simPort), u"--plivo-auth-id"_s,
-                             SimAuthId, u"--plivo-token"_s, QString::fromLatin1(SimToken)});
+    const Run run =
+        service({u"plivo"_s, u"account"_s, u"--plivo-url"_s, m_sim.baseUrl(), u"--plivo-auth-id"_s,
+                 SimAuthId, u"--plivo-token"_s, QString::fromLatin1(SimToken)});
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.err.contains(u"plivo-token"_s), qPrintable(run.err));
 }
 
 void TestPlivoCli::missingAuthIdIsInvalidInput()
 {
-    const Run run =
-        service({u"phones"_s, u"import-plivo"_s, u"--plivo-url"_s,
-                 u"http://127.0.0.1:%1"_s.arg(m_simPort), u"--plivo-token-file"_s, m_tokenFile});
+    const Run run = service({u"phones"_s, u"import-plivo"_s, u"--plivo-url"_s, m_sim.baseUrl(),
+                             u"--plivo-token-file"_s, m_tokenFile});
     QCOMPARE(run.exitCode, 2);
     QVERIFY2(run.err.contains(u"Auth ID is missing"_s), qPrintable(run.err));
     QVERIFY(phoneNumbers().isEmpty());
