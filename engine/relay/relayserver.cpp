@@ -16,6 +16,7 @@
 #include <QHttpServerResponder>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QTcpSocket>
@@ -38,8 +39,8 @@ void respond(QHttpServerResponder &&responder, QByteArrayView text,
 
 bool isCallbackKind(const QString &kind)
 {
-    return kind == u"ring" || kind == u"answer" || kind == u"hangup" || kind == u"machine"
-           || kind == u"fallback";
+    return kind == u"ring" || kind == u"answer" || kind == u"hangup" || kind == u"machine" ||
+           kind == u"fallback";
 }
 
 // The headers kept with an event: the signature set and what identifies the sender.
@@ -75,6 +76,9 @@ RelayServer::RelayServer(RelayConfig config, RelayStore &store, QObject *parent)
         m_config.publicUrl += u'/';
     m_pruneTimer.setInterval(PruneIntervalMs);
     connect(&m_pruneTimer, &QTimer::timeout, this, &RelayServer::pruneLog);
+    m_commitTimer.setSingleShot(true);
+    m_commitTimer.setInterval(0);
+    connect(&m_commitTimer, &QTimer::timeout, this, &RelayServer::commitPending);
 }
 
 RelayServer::~RelayServer() = default;
@@ -106,8 +110,7 @@ Result<quint16> RelayServer::start()
     const quint16 port = listen(m_config.listenAddress, m_config.port);
     if (port == 0) {
         return Error{u"invalid_argument"_s,
-                     tr("Cannot listen at %1; the port may be in use.")
-                         .arg(m_config.listenText())};
+                     tr("Cannot listen at %1; the port may be in use.").arg(m_config.listenText())};
     }
     pruneLog();
     m_pruneTimer.start();
@@ -140,7 +143,8 @@ bool RelayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *s
 
 void RelayServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    respond(makeResponder(request, socket), "Not found", QHttpServerResponder::StatusCode::NotFound);
+    respond(makeResponder(request, socket), "Not found",
+            QHttpServerResponder::StatusCode::NotFound);
 }
 
 void RelayServer::handleHealth(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -193,7 +197,8 @@ void RelayServer::handleIntake(const QString &channelName, const QString &kind,
                                const QHttpServerRequest &request, QTcpSocket *socket)
 {
     if (!isCallbackKind(kind)) {
-        respond(makeResponder(request, socket), "Unknown callback", QHttpServerResponder::StatusCode::NotFound);
+        respond(makeResponder(request, socket), "Unknown callback",
+                QHttpServerResponder::StatusCode::NotFound);
         return;
     }
     if (!checkIntakeLimits(request, socket))
@@ -206,7 +211,8 @@ void RelayServer::handleIntake(const QString &channelName, const QString &kind,
         return;
     }
     if (!found->has_value()) {
-        respond(makeResponder(request, socket), "Unknown channel", QHttpServerResponder::StatusCode::NotFound);
+        respond(makeResponder(request, socket), "Unknown channel",
+                QHttpServerResponder::StatusCode::NotFound);
         return;
     }
     const RelayChannel &channel = **found;
@@ -216,9 +222,8 @@ void RelayServer::handleIntake(const QString &channelName, const QString &kind,
     if (!isGet && !request.body().isEmpty()) {
         Result<PlivoSignature::Params> parsed = FormParams::parse(request.body());
         if (!parsed) {
-            qCWarning(lcRelayServer).noquote()
-                << "Rejected a" << kind << "callback of channel" << channel.name
-                << "with an unreadable body";
+            qCWarning(lcRelayServer).noquote() << "Rejected a" << kind << "callback of channel"
+                                               << channel.name << "with an unreadable body";
             respond(makeResponder(request, socket), "Unreadable form body",
                     QHttpServerResponder::StatusCode::BadRequest);
             return;
@@ -247,7 +252,8 @@ void RelayServer::handleIntake(const QString &channelName, const QString &kind,
     for (const auto &[key, value] : QUrlQuery(request.url()).queryItems(QUrl::FullyDecoded))
         params.append({key, value});
 
-    RelayEvent event;
+    RelayAppend append;
+    RelayEvent &event = append.event;
     event.channel = channel.name;
     event.kind = kind;
     event.receivedAtMs = QDateTime::currentMSecsSinceEpoch();
@@ -257,39 +263,84 @@ void RelayServer::handleIntake(const QString &channelName, const QString &kind,
     event.body = request.body();
     event.contentType = QString::fromLatin1(request.value("Content-Type"));
     event.callUuid = FormParams::value(params, u"CallUUID");
+    append.signature = request.value("X-Plivo-Signature-V3").isEmpty()
+                           ? request.value("X-Plivo-Signature-Ma-V3")
+                           : request.value("X-Plivo-Signature-V3");
+    append.nonce = QString::fromUtf8(request.value("X-Plivo-Signature-V3-Nonce"));
 
-    const QByteArray signature = request.value("X-Plivo-Signature-V3").isEmpty()
-                                     ? request.value("X-Plivo-Signature-Ma-V3")
-                                     : request.value("X-Plivo-Signature-V3");
-    const QString nonce = QString::fromUtf8(request.value("X-Plivo-Signature-V3-Nonce"));
-    Result<qint64> seq = m_store.append(event, nonce, signature);
-    if (!seq && seq.error().code == u"replayed") {
-        qCWarning(lcRelayServer).noquote()
-            << "Rejected a replayed" << kind << "callback of channel" << channel.name << "call"
-            << event.callUuid;
-        respond(makeResponder(request, socket), "Replayed callback", QHttpServerResponder::StatusCode::Forbidden);
+    const bool isAnswer = kind == u"answer" || kind == u"fallback";
+    m_pending.push_back(PendingCallback{
+        std::move(append), makeResponder(request, socket), QPointer<QTcpSocket>(socket),
+        isAnswer ? AnswerDocument::render(channel.answer) : QByteArray()});
+    m_commitTimer.start();
+}
+
+void RelayServer::commitPending()
+{
+    if (m_pending.empty())
         return;
-    }
-    if (!seq) {
+    std::vector<PendingCallback> batch;
+    batch.swap(m_pending);
+
+    QList<RelayAppend> appends;
+    appends.reserve(qsizetype(batch.size()));
+    for (PendingCallback &callback : batch)
+        appends.append(std::move(callback.append));
+    Result<QList<Result<qint64>>> committed = m_store.appendAll(appends);
+
+    if (!committed) {
         // No answer at all: Plivo retries a failed connection, not a 5xx.
         qCCritical(lcRelayServer).noquote()
-            << "Closing the connection of a" << kind << "callback of channel" << channel.name
-            << "call" << event.callUuid << "unanswered:" << seq.error().message;
-        socket->abort();
+            << "Closing" << batch.size()
+            << "callback connection(s) unanswered:" << committed.error().message;
+        for (PendingCallback &callback : batch) {
+            if (callback.socket)
+                callback.socket->abort();
+        }
         return;
     }
 
-    qCDebug(lcRelayServer).noquote() << "Stored" << kind << "of channel" << channel.name << "seq"
-                                     << *seq << "call" << event.callUuid;
-    for (RelaySession *session : m_sessions[channel.name])
-        session->onEventAppended();
-
-    if (kind == u"answer" || kind == u"fallback") {
-        makeResponder(request, socket).write(AnswerDocument::render(channel.answer),
-                                             "application/xml");
-        return;
+    QSet<QString> channels;
+    for (qsizetype i = 0; i < appends.size(); ++i) {
+        batch[size_t(i)].append = std::move(appends[i]);
+        answerCommitted(batch[size_t(i)], committed->at(i));
+        if (committed->at(i))
+            channels.insert(batch[size_t(i)].append.event.channel);
     }
-    respond(makeResponder(request, socket), "OK", QHttpServerResponder::StatusCode::Ok);
+    for (const QString &channel : std::as_const(channels)) {
+        for (RelaySession *session : m_sessions[channel])
+            session->onEventAppended();
+    }
+}
+
+void RelayServer::answerCommitted(PendingCallback &callback, const Result<qint64> &seq)
+{
+    const RelayEvent &event = callback.append.event;
+    if (!seq && seq.error().code == u"replayed") {
+        qCWarning(lcRelayServer).noquote()
+            << "Rejected a replayed" << event.kind << "callback of channel" << event.channel
+            << "call" << event.callUuid;
+    } else if (!seq) {
+        qCWarning(lcRelayServer).noquote() << seq.error().message;
+    } else {
+        qCDebug(lcRelayServer).noquote() << "Stored" << event.kind << "of channel" << event.channel
+                                         << "seq" << *seq << "call" << event.callUuid;
+    }
+
+    // The sender may have left while the commit ran; its event is stored all the same.
+    if (!callback.socket || !callback.socket->isOpen())
+        return;
+    if (!seq && seq.error().code == u"replayed") {
+        respond(std::move(callback.responder), "Replayed callback",
+                QHttpServerResponder::StatusCode::Forbidden);
+    } else if (!seq) {
+        respond(std::move(callback.responder), "Unknown channel",
+                QHttpServerResponder::StatusCode::NotFound);
+    } else if (!callback.answerDocument.isEmpty()) {
+        callback.responder.write(callback.answerDocument, "application/xml");
+    } else {
+        respond(std::move(callback.responder), "OK", QHttpServerResponder::StatusCode::Ok);
+    }
 }
 
 bool RelayServer::handleUpgrade(const QString &channelName, const QHttpServerRequest &request,
@@ -304,14 +355,14 @@ bool RelayServer::handleUpgrade(const QString &channelName, const QHttpServerReq
 
     const QByteArray authorization = request.value("Authorization");
     const QByteArray prefix = "Bearer ";
-    const bool authorized = authorization.startsWith(prefix)
-                            && m_store.tokenMatches(channelName,
-                                                    authorization.mid(prefix.size()).trimmed());
+    const bool authorized =
+        authorization.startsWith(prefix) &&
+        m_store.tokenMatches(channelName, authorization.mid(prefix.size()).trimmed());
     // Qt 6.4 upgrades every request this function accepts, and an answer
     // written here would corrupt the handshake. So the verdict waits for the
     // WebSocket, which a rejected client receives as an error frame.
     m_pendingUpgrades.insert(peerKey(socket->peerAddress(), socket->peerPort()),
-                           PendingUpgrade{channelName, authorized});
+                             PendingUpgrade{channelName, authorized});
     return true;
 }
 
@@ -322,8 +373,8 @@ void RelayServer::acceptWebSockets()
         const PendingUpgrade upgrade =
             m_pendingUpgrades.take(peerKey(socket->peerAddress(), socket->peerPort()));
 
-        auto *session = new RelaySession(std::move(socket), upgrade.channel, m_store,
-                                         m_config.window, this);
+        auto *session =
+            new RelaySession(std::move(socket), upgrade.channel, m_store, m_config.window, this);
         connect(session, &RelaySession::closed, this, &RelayServer::onSessionClosed);
         if (!upgrade.authorized) {
             qCWarning(lcRelayServer).noquote()

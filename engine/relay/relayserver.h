@@ -2,9 +2,12 @@
 
 #include "intakeratelimiter.h"
 #include "relayconfig.h"
+#include "relaystore.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
+#include <QHttpServerResponder>
+#include <QPointer>
 #include <QTimer>
 
 #include <map>
@@ -13,15 +16,16 @@
 namespace Dialdeck {
 
 class RelaySession;
-class RelayStore;
-struct RelayChannel;
 
 // The dialdeck-relay HTTP server:
 //   POST|GET /plivo/{channel}/{ring|answer|hangup|machine|fallback}
 //       Plivo's callbacks. The V3 signature is checked against the public URL
 //       and the channel's Auth Token (403 on failure, 403 for a replayed nonce
 //       and signature, 413 over 256 KiB, 429 over the per-address rate), then
-//       the event is committed to the log before the 200. The answer and
+//       the event is committed to the log before the 200. Callbacks that
+//       arrive while a commit runs are committed together in the next one
+//       (group commit), so a busy relay needs one fsync per batch, not per
+//       callback. The answer and
 //       fallback URLs return the channel's answer document. When the log
 //       cannot be written the connection is closed without an answer, because
 //       Plivo retries a failed connection but not a 5xx.
@@ -59,8 +63,21 @@ private:
         bool authorized = false;
     };
 
+    // A verified callback waiting for the next group commit.
+    struct PendingCallback
+    {
+        RelayAppend append;
+        QHttpServerResponder responder;
+        // The responder writes to this socket, which Qt deletes when the peer leaves.
+        QPointer<QTcpSocket> socket;
+        // The body of the 200: the answer document, or empty for "OK".
+        QByteArray answerDocument;
+    };
+
     void handleIntake(const QString &channelName, const QString &kind,
                       const QHttpServerRequest &request, QTcpSocket *socket);
+    void commitPending();
+    void answerCommitted(PendingCallback &callback, const Result<qint64> &seq);
     bool checkIntakeLimits(const QHttpServerRequest &request, QTcpSocket *socket);
     bool handleUpgrade(const QString &channelName, const QHttpServerRequest &request,
                        QTcpSocket *socket);
@@ -78,6 +95,11 @@ private:
     // Upgrade requests by peer address and port; acceptWebSockets() takes them.
     QHash<QString, PendingUpgrade> m_pendingUpgrades;
     QTimer m_pruneTimer{this};
+    // Callbacks verified since the last commit, in arrival order.
+    std::vector<PendingCallback> m_pending;
+    // Single-shot, zero interval: commits m_pending once the event loop has
+    // read every request that is ready.
+    QTimer m_commitTimer{this};
 };
 
 } // namespace Dialdeck

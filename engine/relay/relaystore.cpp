@@ -1,5 +1,7 @@
 #include "relaystore.h"
 
+#include "walcheckpointer.h"
+
 #include "carrier/plivosignature.h"
 #include "core/logging.h"
 #include "store/sqlsupport.h"
@@ -19,6 +21,9 @@ namespace Dialdeck {
 using namespace Qt::StringLiterals;
 
 namespace {
+
+// How often the write-ahead log is copied back into the database, in ms.
+constexpr int CheckpointIntervalMs = 1000;
 
 QString tr(const char *text)
 {
@@ -48,14 +53,12 @@ const QList<const char *> &schemaSteps()
             body BLOB,
             content_type TEXT,
             call_uuid TEXT,
-            PRIMARY KEY (channel, seq)))",
-        "CREATE INDEX events_received ON events (received_at)",
+            PRIMARY KEY (channel, seq)))",   "CREATE INDEX events_received ON events (received_at)",
         R"(CREATE TABLE nonces (
             nonce TEXT NOT NULL,
             signature BLOB NOT NULL,
             seen_at INTEGER NOT NULL,
-            PRIMARY KEY (nonce, signature)))",
-        "CREATE INDEX nonces_seen ON nonces (seen_at)",
+            PRIMARY KEY (nonce, signature)))",   "CREATE INDEX nonces_seen ON nonces (seen_at)",
     };
     return steps;
 }
@@ -90,11 +93,11 @@ RelayChannel channelFromRow(const QSqlQuery &query)
 
 RelayStore::RelayStore(QString connectionName)
     : m_connectionName(std::move(connectionName))
-{
-}
+{}
 
 RelayStore::~RelayStore()
 {
+    m_checkpointer.reset();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         db.close();
@@ -113,16 +116,19 @@ Result<std::unique_ptr<RelayStore>> RelayStore::open(const QString &path)
         return storeError(tr("Opening the relay log %1").arg(path), db.lastError());
 
     // WAL lets readers run beside the writer; synchronous=FULL makes every
-    // commit durable before the relay answers Plivo.
+    // commit durable before the relay answers Plivo. Checkpoints run on the
+    // WalCheckpointer's thread instead of inside a commit.
     QSqlQuery pragma(db);
-    for (const QString &statement : {u"PRAGMA journal_mode = WAL"_s,
-                                     u"PRAGMA synchronous = FULL"_s,
-                                     u"PRAGMA foreign_keys = ON"_s}) {
+    for (const QString &statement :
+         {u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = FULL"_s,
+          u"PRAGMA foreign_keys = ON"_s, u"PRAGMA wal_autocheckpoint = 0"_s}) {
         if (!pragma.exec(statement))
             return storeError(tr("Setting up the relay log %1").arg(path), pragma.lastError());
     }
     if (Result<void> migrated = store->migrate(); !migrated)
         return migrated.error();
+    store->m_checkpointer =
+        std::make_unique<WalCheckpointer>(path, std::chrono::milliseconds(CheckpointIntervalMs));
     return store;
 }
 
@@ -185,8 +191,8 @@ Result<QString> RelayStore::addChannel(const QString &name, const QString &authT
     }
 
     // 32 random bytes, URL-safe Base64 without padding: 43 characters.
-    const QByteArray token = randomBytes(32).toBase64(QByteArray::Base64UrlEncoding
-                                                      | QByteArray::OmitTrailingEquals);
+    const QByteArray token =
+        randomBytes(32).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     const QByteArray salt = randomBytes(16);
     QSqlQuery query(QSqlDatabase::database(m_connectionName));
     query.prepare(u"INSERT INTO channels (name, token_salt, token_hash, auth_token_file, "
@@ -212,10 +218,9 @@ Result<void> RelayStore::setAnswer(const QString &name, const AnswerAction &answ
         !done)
         return done;
     if (query.numRowsAffected() == 0) {
-        return Error{u"not_found"_s,
-                     tr("The channel \"%1\" does not exist; list the channels with "
-                        "\"dialdeck-relay channel list\".")
-                         .arg(name)};
+        return Error{u"not_found"_s, tr("The channel \"%1\" does not exist; list the channels with "
+                                        "\"dialdeck-relay channel list\".")
+                                         .arg(name)};
     }
     return {};
 }
@@ -261,24 +266,43 @@ bool RelayStore::tokenMatches(const QString &channel, const QByteArray &token)
 Result<qint64> RelayStore::append(RelayEvent event, const QString &nonce,
                                   const QByteArray &signature)
 {
+    QList<RelayAppend> items{RelayAppend{std::move(event), nonce, signature}};
+    Result<QList<Result<qint64>>> appended = appendAll(items);
+    if (!appended)
+        return appended.error();
+    return appended->constFirst();
+}
+
+Result<QList<Result<qint64>>> RelayStore::appendAll(QList<RelayAppend> &items)
+{
     if (m_failAppends)
         return Error{u"store_failed"_s, tr("Appending to the relay log failed (test seam).")};
 
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    const QString what = tr("Appending a %1 event to channel %2").arg(event.kind, event.channel);
+    const QString what = tr("Appending %1 events to the relay log").arg(items.size());
     if (Result<void> begun = beginWriteTransaction(db, what); !begun)
         return begun.error();
-    Result<qint64> seq = appendInTransaction(event, nonce, signature);
-    if (!seq) {
-        db.rollback();
-        return seq;
+
+    QList<Result<qint64>> seqs;
+    seqs.reserve(items.size());
+    for (RelayAppend &item : items) {
+        Result<qint64> seq = appendInTransaction(item.event, item.nonce, item.signature);
+        // These two write nothing, so the rest of the transaction stands.
+        const bool itemOnly =
+            !seq && (seq.error().code == u"replayed" || seq.error().code == u"not_found");
+        if (!seq && !itemOnly) {
+            db.rollback();
+            return seq.error();
+        }
+        seqs.append(std::move(seq));
     }
+
     if (!db.commit()) {
         const Error error = storeError(what, db.lastError());
         db.rollback();
         return error;
     }
-    return seq;
+    return seqs;
 }
 
 Result<qint64> RelayStore::appendInTransaction(RelayEvent &event, const QString &nonce,

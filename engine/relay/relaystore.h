@@ -7,9 +7,12 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace Dialdeck {
+
+class WalCheckpointer;
 
 // A relay channel: one Plivo account (or application) whose callbacks one
 // console receives.
@@ -44,9 +47,18 @@ struct RelayEvent
     QString callUuid;
 };
 
+// An event to append with the (nonce, signature) pair that rejects its replays.
+struct RelayAppend
+{
+    RelayEvent event;
+    QString nonce;
+    QByteArray signature;
+};
+
 // The relay's durable log: channels, their events numbered 1, 2, 3… per
 // channel, and the (nonce, signature) pairs already seen. SQLite in WAL mode
-// with synchronous=FULL, so a committed event survives a power cut.
+// with synchronous=FULL, so a committed event survives a power cut. The log
+// is checkpointed every second on a thread of its own (WalCheckpointer).
 // Not thread-safe: one thread opens and uses it.
 class RelayStore final
 {
@@ -78,6 +90,11 @@ public:
     // returns its seq. Fails with code "replayed" when the pair was seen in the
     // last ReplayWindowMs, and with store_failed when SQLite fails.
     Result<qint64> append(RelayEvent event, const QString &nonce, const QByteArray &signature);
+    // Appends several events in one transaction, so that one fsync covers
+    // them all (group commit). Each item gets its seq or its own "replayed" or
+    // "not_found" (channel) error, which does not stop the others. When SQLite fails,
+    // nothing is appended and the whole call fails with store_failed.
+    Result<QList<Result<qint64>>> appendAll(QList<RelayAppend> &items);
 
     // Up to `limit` events of a channel with seq > afterSeq, oldest first.
     Result<QList<RelayEvent>> eventsAfter(const QString &channel, qint64 afterSeq, int limit);
@@ -102,6 +119,7 @@ private:
                                        const QByteArray &signature);
 
     QString m_connectionName;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
     bool m_failAppends = false;
 };
 
