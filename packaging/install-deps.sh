@@ -17,6 +17,8 @@ packages=(
     clang libclang-rt-14-dev
     # Store tools used by benchmarks and tests
     sqlite3
+    # Self-signed certificates for the relay's TLS test
+    openssl
     # Offscreen and virtual displays for GUI tests and screenshots
     xvfb xauth
 )
