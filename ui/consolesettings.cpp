@@ -1,5 +1,8 @@
 #include "consolesettings.h"
 
+#include "relay/relayclient.h"
+
+#include <QCoreApplication>
 #include <QSettings>
 
 namespace Dialdeck {
@@ -21,6 +24,8 @@ ConsoleSettings ConsoleSettings::load()
     loaded.plivoListen = settings.value(u"plivo/listen"_s, loaded.plivoListen).toString();
     loaded.plivoPublicUrl = settings.value(u"plivo/publicUrl"_s).toString();
     loaded.plivoMachineDetection = settings.value(u"plivo/machineDetection"_s).toString();
+    loaded.plivoCallbacks = settings.value(u"plivo/callbacks"_s, loaded.plivoCallbacks).toString();
+    loaded.relayUrl = settings.value(u"relay/url"_s).toString();
 
     settings.beginGroup(u"newBatch"_s);
     const QTime start = QTime::fromString(settings.value(u"windowStart"_s).toString(), u"HH:mm");
@@ -56,6 +61,8 @@ void ConsoleSettings::save() const
     settings.setValue(u"plivo/listen"_s, plivoListen);
     settings.setValue(u"plivo/publicUrl"_s, plivoPublicUrl);
     settings.setValue(u"plivo/machineDetection"_s, plivoMachineDetection);
+    settings.setValue(u"plivo/callbacks"_s, plivoCallbacks);
+    settings.setValue(u"relay/url"_s, relayUrl);
 
     settings.beginGroup(u"newBatch"_s);
     settings.setValue(u"windowStart"_s, newBatchDefaults.windowStart.toString(u"HH:mm"));
@@ -77,7 +84,48 @@ PlivoSettings ConsoleSettings::plivoSettings(const QByteArray &authToken) const
     plivo.authToken = authToken;
     plivo.publicUrl = plivoPublicUrl;
     plivo.machineDetection = plivoMachineDetection;
+    if (usesRelay()) {
+        plivo.publicUrl = relayPublicUrl();
+        plivo.relayChannel = RelayClient::channelOf(QUrl(relayUrl));
+    }
     return plivo;
+}
+
+bool ConsoleSettings::usesRelay() const
+{
+    return carrier == u"plivo" && plivoCallbacks == u"relay";
+}
+
+QString ConsoleSettings::relayPublicUrl() const
+{
+    if (!plivoPublicUrl.isEmpty() || !relayUrlProblem(relayUrl).isEmpty())
+        return plivoPublicUrl;
+
+    // The relay prints its WebSocket URL as <public URL>ws/<channel> with the
+    // scheme http or https turned into ws or wss; this undoes that.
+    QUrl url(relayUrl);
+    url.setScheme(url.scheme() == u"wss" ? u"https"_s : u"http"_s);
+    QString path = url.path();
+    path.chop(path.size() - path.lastIndexOf(u"/ws/"_s) - 1);
+    url.setPath(path);
+    return url.toString();
+}
+
+QString ConsoleSettings::relayUrlProblem(const QString &url)
+{
+    const QUrl parsed(url);
+    const QStringList segments = parsed.path().split(u'/', Qt::SkipEmptyParts);
+    const bool valid = parsed.isValid() && (parsed.scheme() == u"ws" || parsed.scheme() == u"wss")
+                       && !parsed.host().isEmpty() && !parsed.hasQuery() && !parsed.hasFragment()
+                       && segments.size() >= 2 && segments.at(segments.size() - 2) == u"ws";
+    if (valid)
+        return {};
+    return QCoreApplication::translate("Dialdeck::ConsoleSettings",
+                                       "The relay URL \"%1\" is not a ws:// or wss:// URL ending "
+                                       "in /ws/ and the channel; copy the WebSocket URL that "
+                                       "\"dialdeck-relay channel add\" printed, e.g. "
+                                       "wss://relay.example.com/ws/office.")
+        .arg(url);
 }
 
 void ConsoleSettings::applyDefaultsTo(BatchConfig &config) const

@@ -5,6 +5,7 @@
 #include "batchlistmodel.h"
 #include "batchlistpanel.h"
 #include "batchsetuppanel.h"
+#include "consolerelay.h"
 #include "core/ids.h"
 #include "core/logging.h"
 #include "demosetup.h"
@@ -16,6 +17,7 @@
 #include "monitor/dashboardwidget.h"
 #include "plivoimportdialog.h"
 #include "plivotokenstore.h"
+#include "relaystatuslabel.h"
 #include "rotationpanel.h"
 #include "settingsdialog.h"
 #include "usersdialog.h"
@@ -85,6 +87,7 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
     if (options.keychain)
         m_keychain = *options.keychain;
     m_plivoTokens = std::make_unique<PlivoTokenStore>(m_keychain);
+    m_relayTokens = std::make_unique<PlivoTokenStore>(m_keychain, PlivoTokenStore::relayToken());
 
     m_storePath = !options.storePath.isEmpty() ? options.storePath
                   : !m_settings.storePath.isEmpty() ? m_settings.storePath
@@ -112,8 +115,9 @@ MainWindow::MainWindow(const ConsoleOptions &options, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    // No Plivo callback may reach the engine while it shuts down; the webhook
-    // and engine threads join before the store connection closes.
+    // No Plivo callback may reach the engine while it shuts down; the relay,
+    // webhook and engine threads join before the store connection closes.
+    m_relay.reset();
     m_plivoListener.reset();
     m_webhooks.reset();
     m_engineThread.reset();
@@ -330,6 +334,8 @@ void MainWindow::createStatusBar()
     statusBar()->setObjectName(u"statusBar"_s);
     statusBar()->addPermanentWidget(m_engineState);
     statusBar()->addPermanentWidget(m_carrierLabel);
+    m_relayStatus = new RelayStatusLabel;
+    statusBar()->addPermanentWidget(m_relayStatus);
 }
 
 void MainWindow::restoreWindowState()
@@ -390,6 +396,12 @@ void MainWindow::openStore()
 
 void MainWindow::showCarrier()
 {
+    if (m_settings.carrier == u"plivo" && !m_engineRelayChannel.isEmpty()) {
+        m_carrierLabel->setText(tr("Carrier: Plivo at %1, callbacks through relay channel %2")
+                                    .arg(m_settings.plivoSettings({}).baseUrl.toString(),
+                                         m_engineRelayChannel));
+        return;
+    }
     if (m_settings.carrier == u"plivo") {
         const QString baseUrl = m_settings.plivoSettings({}).baseUrl.toString();
         m_carrierLabel->setText(m_plivoListenerUrl.isEmpty()
@@ -439,9 +451,11 @@ void MainWindow::launchEngine(const QByteArray &plivoToken)
         // Plivo dials in real time, so the simulated clock speed does not apply.
         settings.clockSpeed = 1.0;
         settings.plivo = m_settings.plivoSettings(plivoToken);
-        if (Result<void> listening = startPlivoListener(settings); !listening) {
+        const Result<void> callbacks = m_settings.usesRelay() ? useRelayCallbacks(settings)
+                                                              : startPlivoListener(settings);
+        if (!callbacks) {
             m_engineState->setText(tr("Engine: not started"));
-            reportError(tr("The engine was not started: %1").arg(listening.error().message));
+            reportError(tr("The engine was not started: %1").arg(callbacks.error().message));
             return;
         }
     }
@@ -472,6 +486,114 @@ Result<void> MainWindow::startPlivoListener(EngineSettings &settings)
                               .arg(m_plivoListenerUrl, settings.plivo.publicUrl));
     showCarrier();
     return {};
+}
+
+Result<void> MainWindow::useRelayCallbacks(const EngineSettings &settings)
+{
+    if (const QString problem = ConsoleSettings::relayUrlProblem(m_settings.relayUrl);
+        !problem.isEmpty()) {
+        return Error{u"invalid_argument"_s, problem};
+    }
+    if (Result<void> valid = settings.plivo.validate(); !valid)
+        return valid;
+
+    // The client itself starts once the engine has opened, as it reads the
+    // channel's cursor from the engine's store.
+    m_engineRelayChannel = settings.plivo.relayChannel;
+    m_engineRelayPublicUrl = settings.plivo.publicUrl;
+    logMessage(QtInfoMsg, tr("Receiving Plivo's callbacks through relay channel %1 at %2 (public "
+                             "URL %3).")
+                              .arg(m_engineRelayChannel, m_settings.relayUrl,
+                                   m_engineRelayPublicUrl));
+    showCarrier();
+    return {};
+}
+
+void MainWindow::startRelay()
+{
+    m_relayStatus->showConnecting();
+    // The token comes from the keychain asynchronously; the client starts once it is read.
+    m_relayTokens->read([window = QPointer<MainWindow>(this)](const QByteArray &token,
+                                                             const QString &source,
+                                                             const QString &problem) {
+        if (!window)
+            return;
+        if (token.isEmpty()) {
+            window->m_relayStatus->showFailed(problem);
+            window->reportError(tr("The relay client was not started: %1").arg(problem));
+            return;
+        }
+        window->logMessage(QtInfoMsg, tr("Using the relay client token from %1.").arg(source));
+        window->launchRelay(token);
+    });
+}
+
+void MainWindow::launchRelay(const QByteArray &relayToken)
+{
+    // The settings may have changed while the token was read: a client only
+    // runs for the channel whose callback URLs the engine gives Plivo.
+    const PlivoSettings callbacks = m_settings.plivoSettings({});
+    if (!m_engineOpen || !m_settings.usesRelay() || callbacks.relayChannel != m_engineRelayChannel
+        || callbacks.publicUrl != m_engineRelayPublicUrl) {
+        return;
+    }
+
+    RelayClient::Settings relay;
+    relay.url = QUrl(m_settings.relayUrl);
+    relay.token = relayToken;
+    relay.storePath = m_storePath;
+    m_relay.reset();
+    m_relay = std::make_unique<ConsoleRelay>(relay, engine());
+
+    const RelayClient *client = m_relay->client();
+    const QString channel = m_engineRelayChannel;
+    m_relayStatus->track(client, relay.url);
+    connect(client, &RelayClient::connected, this, [this, channel] {
+        logMessage(QtInfoMsg, tr("Connected to relay channel %1.").arg(channel));
+    });
+    connect(client, &RelayClient::reconnecting, this, [this, channel](int retryInMs) {
+        logMessage(QtInfoMsg, tr("The connection to relay channel %1 is down; retrying in %2 s.")
+                                  .arg(channel)
+                                  .arg((retryInMs + 999) / 1000));
+    });
+    connect(client, &RelayClient::resetReceived, this, [this, channel](qint64 firstSeq) {
+        logMessage(QtWarningMsg, tr("Relay channel %1 no longer holds the events before seq %2; "
+                                    "calls that lost their final event are looked up in Plivo.")
+                                     .arg(channel)
+                                     .arg(firstSeq));
+    });
+    connect(client, &RelayClient::failed, this, [this](const QString &message) {
+        reportError(tr("The relay client stopped: %1").arg(message));
+    });
+    m_relay->start();
+}
+
+void MainWindow::applyRelaySettings(const ConsoleSettings &previous, bool tokenChanged)
+{
+    const bool changed = previous.usesRelay() != m_settings.usesRelay()
+                         || previous.relayUrl != m_settings.relayUrl
+                         || previous.relayPublicUrl() != m_settings.relayPublicUrl()
+                         || tokenChanged;
+    if (!changed || m_engineRelayChannel.isEmpty())
+        return;
+
+    m_relay.reset();
+    const PlivoSettings callbacks = m_settings.plivoSettings({});
+    if (m_engineOpen && m_settings.usesRelay() && callbacks.relayChannel == m_engineRelayChannel
+        && callbacks.publicUrl == m_engineRelayPublicUrl) {
+        logMessage(QtInfoMsg, tr("Reconnecting to relay channel %1 with the new settings.")
+                                  .arg(m_engineRelayChannel));
+        startRelay();
+        return;
+    }
+
+    // The engine keeps giving Plivo the old channel's callback URLs until it
+    // restarts; the relay stores those callbacks until a client fetches them.
+    m_relayStatus->showStopped(tr("Restart the console to apply the new callback settings."));
+    logMessage(QtWarningMsg, tr("The relay client stopped because the callback settings changed. "
+                                "Restart the console to apply them; until then the callbacks "
+                                "wait in relay channel %1.")
+                                 .arg(m_engineRelayChannel));
 }
 
 void MainWindow::importFromPlivo()
@@ -508,6 +630,8 @@ void MainWindow::connectEngine()
         m_engineOpen = true;
         m_engineState->setText(tr("Engine: ready"));
         logMessage(QtInfoMsg, tr("The engine is ready."));
+        if (!m_engineRelayChannel.isEmpty())
+            startRelay();
         updateActions();
         Q_EMIT engineOpened();
     });
@@ -826,7 +950,8 @@ void MainWindow::showSettings()
         return;
     }
 
-    m_settingsDialog = new SettingsDialog(m_settings, m_storePath, *m_plivoTokens, this);
+    m_settingsDialog =
+        new SettingsDialog(m_settings, m_storePath, *m_plivoTokens, *m_relayTokens, this);
     m_settingsDialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_settingsDialog, &QDialog::accepted, this, [this] {
         const ConsoleSettings previous = m_settings;
@@ -841,7 +966,9 @@ void MainWindow::showSettings()
                                   || previous.plivoAuthId != m_settings.plivoAuthId
                                   || previous.plivoListen != m_settings.plivoListen
                                   || previous.plivoPublicUrl != m_settings.plivoPublicUrl
-                                  || previous.plivoMachineDetection != m_settings.plivoMachineDetection;
+                                  || previous.plivoMachineDetection != m_settings.plivoMachineDetection
+                                  || previous.plivoCallbacks != m_settings.plivoCallbacks;
+        applyRelaySettings(previous, m_settingsDialog->relayTokenChanged());
         if (needsRestart)
             logMessage(QtInfoMsg, tr("Settings saved; the carrier, store, seed and clock speed apply at the next start."));
         else

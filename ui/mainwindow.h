@@ -29,11 +29,13 @@ namespace Dialdeck {
 class BatchListPanel;
 class BatchSetupPanel;
 class CallLogView;
+class ConsoleRelay;
 class ConsoleWebhooks;
 class DashboardWidget;
 class EngineThread;
 class LogModel;
 class PlivoTokenStore;
+class RelayStatusLabel;
 class WebhookListener;
 class RotationPanel;
 
@@ -55,6 +57,11 @@ public:
     // The OS keychain access; tests replace it before they add a webhook endpoint.
     SecretKeychain &secretKeychain() { return m_keychain; }
     PlivoTokenStore &plivoTokens() { return *m_plivoTokens; }
+    PlivoTokenStore &relayTokens() { return *m_relayTokens; }
+    // The status bar's relay field.
+    RelayStatusLabel *relayStatus() const { return m_relayStatus; }
+    // True while a relay client runs for the engine.
+    bool isRelayRunning() const { return m_relay != nullptr; }
     // The address Plivo's callbacks are received at, once the engine dials through Plivo.
     QString plivoListenerUrl() const { return m_plivoListenerUrl; }
     void setExportFileChooser(ExportDialog::FileChooser chooser) { m_exportChooser = std::move(chooser); }
@@ -112,6 +119,10 @@ private:
     void startEngine();
     void launchEngine(const QByteArray &plivoToken);
     Result<void> startPlivoListener(EngineSettings &settings);
+    Result<void> useRelayCallbacks(const EngineSettings &settings);
+    void startRelay();
+    void launchRelay(const QByteArray &relayToken);
+    void applyRelaySettings(const ConsoleSettings &previous, bool tokenChanged);
     void showCarrier();
     void connectEngine();
     void restoreWindowState();
@@ -154,6 +165,13 @@ private:
     std::unique_ptr<EngineThread> m_engineThread;
     SecretKeychain m_keychain;
     std::unique_ptr<PlivoTokenStore> m_plivoTokens;
+    std::unique_ptr<PlivoTokenStore> m_relayTokens;
+    // Set when the engine gives Plivo a relay channel's callback URLs: the
+    // channel and the relay's public URL it was started with.
+    QString m_engineRelayChannel;
+    QString m_engineRelayPublicUrl;
+    // Feeds the engine the relay channel's callbacks; destroyed before the engine thread.
+    std::unique_ptr<ConsoleRelay> m_relay;
     // Plivo's callbacks for the engine; destroyed before the engine thread.
     std::unique_ptr<WebhookListener> m_plivoListener;
     QString m_plivoListenerUrl;
@@ -196,6 +214,7 @@ private:
     QLabel *m_startBlocked = nullptr;
     QLabel *m_engineState = nullptr;
     QLabel *m_carrierLabel = nullptr;
+    RelayStatusLabel *m_relayStatus = nullptr;
     QDockWidget *m_logDock = nullptr;
     QListView *m_logView = nullptr;
     LogModel *m_logModel = nullptr;

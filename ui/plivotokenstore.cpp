@@ -15,23 +15,28 @@ QString tr(const char *text)
     return QCoreApplication::translate("Dialdeck::PlivoTokenStore", text);
 }
 
-QByteArray environmentToken()
+} // namespace
+
+PlivoTokenStore::Secret PlivoTokenStore::authToken()
 {
-    return qgetenv("DIALDECK_PLIVO_AUTH_TOKEN").trimmed();
+    return {u"plivo/auth-token"_s, "DIALDECK_PLIVO_AUTH_TOKEN", tr("Plivo Auth Token")};
 }
 
-} // namespace
+PlivoTokenStore::Secret PlivoTokenStore::relayToken()
+{
+    return {u"relay/client-token"_s, "DIALDECK_RELAY_TOKEN", tr("relay client token")};
+}
 
 QString PlivoTokenStore::keychainKey()
 {
-    return u"plivo/auth-token"_s;
+    return authToken().keychainKey;
 }
 
-QString PlivoTokenStore::fallbackText()
+QString PlivoTokenStore::fallbackText() const
 {
     return tr("Without the keychain the token is kept only for this session; to give one that "
-              "lasts, set the DIALDECK_PLIVO_AUTH_TOKEN environment variable before starting "
-              "the console.");
+              "lasts, set the %1 environment variable before starting the console.")
+        .arg(QString::fromLatin1(m_secret.environmentVariable));
 }
 
 void PlivoTokenStore::read(ReadDone done) const
@@ -41,34 +46,35 @@ void PlivoTokenStore::read(ReadDone done) const
         return;
     }
 
-    m_keychain.read(
-        keychainKey(), [done = std::move(done)](const QByteArray &secret, const QString &error) {
-            if (error.isEmpty() && !secret.isEmpty()) {
-                done(secret, tr("the OS keychain"), QString());
-                return;
-            }
-            const QByteArray fromEnvironment = environmentToken();
-            if (!fromEnvironment.isEmpty()) {
-                done(fromEnvironment, tr("the DIALDECK_PLIVO_AUTH_TOKEN environment variable"),
-                     QString());
-                return;
-            }
-            done({}, QString(),
-                 tr("No Plivo Auth Token was found: the OS keychain returned \"%1\" and "
-                    "DIALDECK_PLIVO_AUTH_TOKEN is not set. Enter the token in Settings.")
-                     .arg(error.isEmpty() ? tr("an empty entry") : error));
-        });
+    m_keychain.read(m_secret.keychainKey, [secret = m_secret, done = std::move(done)](
+                                              const QByteArray &stored, const QString &error) {
+        if (error.isEmpty() && !stored.isEmpty()) {
+            done(stored, tr("the OS keychain"), QString());
+            return;
+        }
+        const QString variable = QString::fromLatin1(secret.environmentVariable);
+        const QByteArray fromEnvironment = qgetenv(secret.environmentVariable.constData()).trimmed();
+        if (!fromEnvironment.isEmpty()) {
+            done(fromEnvironment, tr("the %1 environment variable").arg(variable), QString());
+            return;
+        }
+        done({}, QString(),
+             tr("No %1 was found: the OS keychain returned \"%2\" and %3 is not set. Enter the "
+                "token in Settings.")
+                 .arg(secret.name, error.isEmpty() ? tr("an empty entry") : error, variable));
+    });
 }
 
 void PlivoTokenStore::write(const QByteArray &token, WriteDone done)
 {
-    m_keychain.write(keychainKey(), token,
+    m_keychain.write(m_secret.keychainKey, token,
                      [this, token, done = std::move(done)](const QString &error) {
                          if (error.isEmpty()) {
                              m_sessionToken.clear();
                          } else {
                              qCWarning(lcUi).noquote()
-                                 << "The OS keychain did not store the Plivo Auth Token:" << error;
+                                 << u"The OS keychain did not store the %1: %2"_s.arg(
+                                        m_secret.name, error);
                              m_sessionToken = token;
                          }
                          done(error);

@@ -47,10 +47,12 @@ bool isListenAddress(const QString &text)
 } // namespace
 
 SettingsDialog::SettingsDialog(const ConsoleSettings &settings, const QString &storePath,
-                               PlivoTokenStore &tokens, QWidget *parent)
+                               PlivoTokenStore &tokens, PlivoTokenStore &relayTokens,
+                               QWidget *parent)
     : QDialog(parent)
     , m_settings(settings)
     , m_tokens(tokens)
+    , m_relayTokens(relayTokens)
 {
     setObjectName(u"settingsDialog"_s);
     setWindowTitle(tr("Settings"));
@@ -73,6 +75,7 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, const QString &s
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     updateCarrierFields();
     showTokenSource();
+    showRelayTokenSource();
 }
 
 SettingsDialog::~SettingsDialog() = default;
@@ -142,18 +145,29 @@ QWidget *SettingsDialog::createPlivoGroup()
     m_plivoTokenStatus->setWordWrap(true);
     form->addRow(QString(), m_plivoTokenStatus);
 
+    m_plivoCallbacks = new QComboBox;
+    m_plivoCallbacks->setObjectName(u"plivoCallbacksCombo"_s);
+    m_plivoCallbacks->addItem(tr("Directly (callback listener)"), u"direct"_s);
+    m_plivoCallbacks->addItem(tr("Through a dialdeck-relay"), u"relay"_s);
+    m_plivoCallbacks->setCurrentIndex(
+        std::max(0, m_plivoCallbacks->findData(m_settings.plivoCallbacks)));
+    m_plivoCallbacks->setToolTip(tr("Use a dialdeck-relay when Plivo cannot reach this "
+                                    "machine, e.g. behind NAT."));
+    m_plivoCallbacks->setAccessibleName(tr("How Plivo's callbacks arrive"));
+    form->addRow(tr("Callbacks &arrive:"), m_plivoCallbacks);
+    connect(m_plivoCallbacks, &QComboBox::currentIndexChanged, this,
+            &SettingsDialog::updateCarrierFields);
+
     m_plivoListen = new QLineEdit(m_settings.plivoListen);
     m_plivoListen->setObjectName(u"plivoListenEdit"_s);
     m_plivoListen->setToolTip(tr("IP address and port at which the console receives Plivo's "
                                  "callbacks, e.g. 127.0.0.1:8081; port 0 picks a free one."));
     m_plivoListen->setAccessibleName(tr("Callback listen address"));
     form->addRow(tr("Callbacks &listen at:"), m_plivoListen);
+    addRelayFields(form);
 
     m_plivoPublicUrl = new QLineEdit(m_settings.plivoPublicUrl);
     m_plivoPublicUrl->setObjectName(u"plivoPublicUrlEdit"_s);
-    m_plivoPublicUrl->setPlaceholderText(tr("Empty: the listener's own address"));
-    m_plivoPublicUrl->setToolTip(tr("The URL at which Plivo reaches the listener; behind a "
-                                    "proxy, the proxy's scheme, host and port."));
     m_plivoPublicUrl->setAccessibleName(tr("Public callback URL"));
     form->addRow(tr("&Public URL:"), m_plivoPublicUrl);
 
@@ -176,9 +190,32 @@ QWidget *SettingsDialog::createPlivoGroup()
     form->addRow(m_plivoTest, m_plivoTestResult);
 
     connect(m_plivoTest, &QPushButton::clicked, this, &SettingsDialog::testConnection);
-    for (QLineEdit *edit : {m_plivoBaseUrl, m_plivoAuthId, m_plivoListen, m_plivoPublicUrl})
+    for (QLineEdit *edit : {m_plivoBaseUrl, m_plivoAuthId, m_plivoListen, m_plivoPublicUrl, m_relayUrl})
         connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     return group;
+}
+
+void SettingsDialog::addRelayFields(QFormLayout *form)
+{
+    m_relayUrl = new QLineEdit(m_settings.relayUrl);
+    m_relayUrl->setObjectName(u"relayUrlEdit"_s);
+    m_relayUrl->setPlaceholderText(u"wss://relay.example.com/ws/office"_s);
+    m_relayUrl->setToolTip(tr("The channel's WebSocket URL, as \"dialdeck-relay channel add\" "
+                              "printed it."));
+    m_relayUrl->setAccessibleName(tr("Relay WebSocket URL"));
+    form->addRow(tr("&Relay URL:"), m_relayUrl);
+
+    m_relayToken = new QLineEdit;
+    m_relayToken->setObjectName(u"relayTokenEdit"_s);
+    m_relayToken->setEchoMode(QLineEdit::Password);
+    m_relayToken->setPlaceholderText(tr("Leave empty to keep the saved token"));
+    m_relayToken->setAccessibleName(tr("Relay client token"));
+    form->addRow(tr("Relay client t&oken:"), m_relayToken);
+
+    m_relayTokenStatus = new QLabel;
+    m_relayTokenStatus->setObjectName(u"relayTokenStatusLabel"_s);
+    m_relayTokenStatus->setWordWrap(true);
+    form->addRow(QString(), m_relayTokenStatus);
 }
 
 void SettingsDialog::updateCarrierFields()
@@ -193,6 +230,17 @@ void SettingsDialog::updateCarrierFields()
         m_plivoBaseUrl->setPlaceholderText(plivoApiUrl);
     else
         m_plivoBaseUrl->setPlaceholderText(u"http://127.0.0.1:8790"_s);
+
+    const bool viaRelay = m_plivoCallbacks->currentData().toString() == u"relay";
+    m_plivoListen->setEnabled(!viaRelay);
+    m_relayUrl->setEnabled(viaRelay);
+    m_relayToken->setEnabled(viaRelay);
+    m_plivoPublicUrl->setPlaceholderText(viaRelay ? tr("Empty: derived from the relay URL")
+                                                  : tr("Empty: the listener's own address"));
+    m_plivoPublicUrl->setToolTip(
+        viaRelay ? tr("The relay's public URL, at which Plivo reaches it.")
+                 : tr("The URL at which Plivo reaches the listener; behind a proxy, the "
+                      "proxy's scheme, host and port."));
     validate();
 }
 
@@ -207,7 +255,23 @@ void SettingsDialog::showTokenSource()
             dialog->m_plivoTokenStatus->setText(tr("A token is saved in %1.").arg(source));
             return;
         }
-        dialog->m_plivoTokenStatus->setText(problem + u' ' + PlivoTokenStore::fallbackText());
+        dialog->m_plivoTokenStatus->setText(problem + u' ' + dialog->m_tokens.fallbackText());
+    });
+}
+
+void SettingsDialog::showRelayTokenSource()
+{
+    m_relayTokens.read([dialog = QPointer<SettingsDialog>(this)](const QByteArray &token,
+                                                                const QString &source,
+                                                                const QString &problem) {
+        if (!dialog || dialog->m_relayTokenKeptForSession)
+            return;
+        if (!token.isEmpty()) {
+            dialog->m_relayTokenStatus->setText(tr("A token is saved in %1.").arg(source));
+            return;
+        }
+        dialog->m_relayTokenStatus->setText(problem + u' '
+                                            + dialog->m_relayTokens.fallbackText());
     });
 }
 
@@ -303,6 +367,8 @@ ConsoleSettings SettingsDialog::settings() const
     edited.plivoListen = m_plivoListen->text().trimmed();
     edited.plivoPublicUrl = m_plivoPublicUrl->text().trimmed();
     edited.plivoMachineDetection = m_plivoMachineDetection->currentData().toString();
+    edited.plivoCallbacks = m_plivoCallbacks->currentData().toString();
+    edited.relayUrl = m_relayUrl->text().trimmed();
     edited.simulationSeed = quint64(m_seed->value());
     edited.clockSpeed = m_speed->value();
     edited.storePath = m_storePath->text().trimmed();
@@ -352,6 +418,8 @@ QStringList SettingsDialog::plivoProblems() const
     }
     if (m_plivoAuthId->text().trimmed().isEmpty())
         problems.append(tr("Enter the Plivo Auth ID."));
+    if (m_plivoCallbacks->currentData().toString() == u"relay")
+        return problems + relayProblems();
     if (!isListenAddress(m_plivoListen->text().trimmed())) {
         problems.append(tr("The listen address \"%1\" is not ADDR:PORT with an IP address, "
                            "e.g. 127.0.0.1:8081.")
@@ -367,32 +435,70 @@ QStringList SettingsDialog::plivoProblems() const
     return problems;
 }
 
+QStringList SettingsDialog::relayProblems() const
+{
+    QStringList problems;
+    const QString relayUrl = m_relayUrl->text().trimmed();
+    if (const QString problem = ConsoleSettings::relayUrlProblem(relayUrl); !problem.isEmpty())
+        problems.append(problem);
+    const QString publicUrl = m_plivoPublicUrl->text().trimmed();
+    const QUrl parsed(publicUrl);
+    if (!publicUrl.isEmpty() && (!isHttpUrl(parsed) || parsed.hasQuery() || parsed.hasFragment())) {
+        problems.append(tr("The relay's public URL \"%1\" must be an http or https URL without "
+                           "a query, e.g. https://relay.example.com/; leave it empty to derive "
+                           "it from the relay URL.")
+                            .arg(publicUrl));
+    }
+    return problems;
+}
+
 void SettingsDialog::accept()
 {
-    const QByteArray token = m_plivoToken->text().trimmed().toUtf8();
-    const bool simulated = m_carrier->currentData().toString() == u"simulated";
-    if (simulated || token.isEmpty() || m_tokenKeptForSession) {
+    if (m_carrier->currentData().toString() == u"simulated") {
         QDialog::accept();
         return;
     }
 
-    // The token goes to the keychain before the dialog closes, so a failure
+    // The tokens go to the keychain before the dialog closes, so a failure
     // can be explained here.
+    const bool viaRelay = m_plivoCallbacks->currentData().toString() == u"relay";
+    saveToken(m_tokens, m_plivoToken, m_plivoTokenStatus, m_tokenKeptForSession, [this, viaRelay] {
+        if (!viaRelay) {
+            QDialog::accept();
+            return;
+        }
+        // A token that the keychain rejects is still used, for this session.
+        if (!m_relayToken->text().trimmed().isEmpty())
+            m_relayTokenChanged = true;
+        saveToken(m_relayTokens, m_relayToken, m_relayTokenStatus, m_relayTokenKeptForSession,
+                  [this] { QDialog::accept(); });
+    });
+}
+
+void SettingsDialog::saveToken(PlivoTokenStore &store, QLineEdit *edit, QLabel *status,
+                               bool &keptForSession, const std::function<void()> &next)
+{
+    const QByteArray token = edit->text().trimmed().toUtf8();
+    if (token.isEmpty() || keptForSession) {
+        next();
+        return;
+    }
+
     m_buttons->setEnabled(false);
-    m_tokens.write(token, [dialog = QPointer<SettingsDialog>(this)](const QString &error) {
+    store.write(token, [dialog = QPointer<SettingsDialog>(this), &store, edit, status,
+                        &keptForSession, next](const QString &error) {
         if (!dialog)
             return;
         dialog->m_buttons->setEnabled(true);
         if (error.isEmpty()) {
-            dialog->QDialog::accept();
+            next();
             return;
         }
-        dialog->m_tokenKeptForSession = true;
-        dialog->m_plivoToken->clear();
-        dialog->m_plivoTokenStatus->setText(
-            tr("The OS keychain is unavailable, so the token was not saved: %1. %2 Press OK to "
-               "use it for this session.")
-                .arg(error, PlivoTokenStore::fallbackText()));
+        keptForSession = true;
+        edit->clear();
+        status->setText(tr("The OS keychain is unavailable, so the token was not saved: %1. %2 "
+                           "Press OK to use it for this session.")
+                            .arg(error, store.fallbackText()));
     });
 }
 

@@ -5,11 +5,14 @@
 #include <QDialog>
 #include <QPointer>
 
+#include <functional>
+
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -21,10 +24,12 @@ class PlivoAccount;
 class PlivoTokenStore;
 
 // Edits the console's settings: the carrier (simulated, with its seed and
-// clock speed, or Plivo, with its account, token and callback listener), the
-// store location and the defaults for new batches. Carrier and store changes
-// apply at the next start. A Plivo Auth Token entered here goes to the OS
-// keychain through `tokens` before the dialog closes.
+// clock speed, or Plivo, with its account, token and the way its callbacks
+// arrive: a callback listener or a dialdeck-relay channel), the store
+// location and the defaults for new batches. Carrier and store changes apply
+// at the next start. A Plivo Auth Token or relay client token entered here
+// goes to the OS keychain through `tokens` or `relayTokens` before the
+// dialog closes.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -32,11 +37,14 @@ class SettingsDialog final : public QDialog
 public:
     // `storePath` is the store in use, shown when no location is saved.
     SettingsDialog(const ConsoleSettings &settings, const QString &storePath,
-                   PlivoTokenStore &tokens, QWidget *parent = nullptr);
+                   PlivoTokenStore &tokens, PlivoTokenStore &relayTokens,
+                   QWidget *parent = nullptr);
     ~SettingsDialog() override;
 
     // The edited settings; read after accepted().
     ConsoleSettings settings() const;
+    // True once a new relay client token was stored (or kept for this session).
+    bool relayTokenChanged() const { return m_relayTokenChanged; }
 
 public Q_SLOTS:
     void accept() override;
@@ -46,8 +54,15 @@ public Q_SLOTS:
 private:
     QWidget *createCarrierGroup();
     QWidget *createPlivoGroup();
+    void addRelayFields(QFormLayout *form);
     void showTokenSource();
+    void showRelayTokenSource();
     void updateCarrierFields();
+    QStringList relayProblems() const;
+    // Stores the token typed into `edit` through `store`, then calls `next`;
+    // on a keychain failure shows why in `status` and keeps the dialog open.
+    void saveToken(PlivoTokenStore &store, QLineEdit *edit, QLabel *status, bool &keptForSession,
+                   const std::function<void()> &next);
     QStringList plivoProblems() const;
     void showCredit(const QByteArray &token);
     QWidget *createStoreGroup(const QString &storePath);
@@ -56,9 +71,12 @@ private:
 
     ConsoleSettings m_settings;
     PlivoTokenStore &m_tokens;
+    PlivoTokenStore &m_relayTokens;
     QPointer<PlivoAccount> m_account;
     // Set once the keychain failed to store the token, which is then kept for this session.
     bool m_tokenKeptForSession = false;
+    bool m_relayTokenKeptForSession = false;
+    bool m_relayTokenChanged = false;
     QComboBox *m_carrier = nullptr;
     QLineEdit *m_plivoBaseUrl = nullptr;
     QLineEdit *m_plivoAuthId = nullptr;
@@ -67,6 +85,10 @@ private:
     QLineEdit *m_plivoListen = nullptr;
     QLineEdit *m_plivoPublicUrl = nullptr;
     QComboBox *m_plivoMachineDetection = nullptr;
+    QComboBox *m_plivoCallbacks = nullptr;
+    QLineEdit *m_relayUrl = nullptr;
+    QLineEdit *m_relayToken = nullptr;
+    QLabel *m_relayTokenStatus = nullptr;
     QPushButton *m_plivoTest = nullptr;
     QLabel *m_plivoTestResult = nullptr;
     QWidget *m_plivoGroup = nullptr;

@@ -126,6 +126,8 @@ void RelayClient::onConnected()
 {
     m_greeted = true;
     m_failures = 0;
+    m_connectedAtMs = QDateTime::currentMSecsSinceEpoch();
+    m_backlogReplayed = 0;
     send(RelayFrame::hello(m_appliedSeq));
     m_pingTimer.start();
     m_silenceTimer.start();
@@ -248,15 +250,18 @@ void RelayClient::onEvent(const RelayFrame &frame)
         return;
     }
 
+    // NOTE: receivedAt is the relay's clock and the connection time this
+    // machine's, so a clock skew between the two moves the backlog boundary.
+    const bool backlog = frame.receivedAtMs < m_connectedAtMs;
     const quint64 generation = m_generation;
     const qint64 seq = frame.seq;
     m_engine->requestCarrierEvent(*event, RelayCursor{m_channel, seq})
-        .then(this, [this, generation, seq](bool committed) {
-            onCommitted(generation, seq, committed);
+        .then(this, [this, generation, seq, backlog](bool committed) {
+            onCommitted(generation, seq, committed, backlog);
         });
 }
 
-void RelayClient::onCommitted(quint64 generation, qint64 seq, bool committed)
+void RelayClient::onCommitted(quint64 generation, qint64 seq, bool committed, bool backlog)
 {
     if (generation != m_generation)
         return;
@@ -269,6 +274,8 @@ void RelayClient::onCommitted(quint64 generation, qint64 seq, bool committed)
     }
     markDone(seq);
     Q_EMIT eventApplied(seq);
+    if (backlog)
+        Q_EMIT backlogEventApplied(++m_backlogReplayed);
 }
 
 void RelayClient::markDone(qint64 seq)

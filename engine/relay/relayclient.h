@@ -63,6 +63,9 @@ public:
     qint64 appliedSeq() const { return m_appliedSeq; }
     qint64 lastEventAtMs() const { return m_lastEventAtMs; }
     bool isConnected() const { return m_greeted; }
+    // Events applied on the current connection that the relay had received
+    // before the connection opened: the backlog replayed after a (re)connect.
+    int backlogReplayed() const { return m_backlogReplayed; }
 
 Q_SIGNALS:
     void connected();
@@ -71,6 +74,9 @@ Q_SIGNALS:
     // The relay reported that events before `firstSeq` are gone.
     void resetReceived(qint64 firstSeq);
     void eventApplied(qint64 seq);
+    // An applied event was part of the backlog (see backlogReplayed());
+    // `count` is the number of such events on the current connection so far.
+    void backlogEventApplied(int count);
     // A problem that reconnecting cannot fix, such as a wrong token.
     void failed(const QString &message);
 
@@ -87,7 +93,7 @@ private:
     void onTextMessage(const QString &text);
     void onEvent(const RelayFrame &frame);
     void onReset(qint64 firstSeq);
-    void onCommitted(quint64 generation, qint64 seq, bool committed);
+    void onCommitted(quint64 generation, qint64 seq, bool committed, bool backlog);
     void markDone(qint64 seq);
     void send(const RelayFrame &frame);
     void scheduleReconnect();
@@ -108,6 +114,9 @@ private:
     qint64 m_appliedSeq = 0;
     qint64 m_receivedSeq = 0;
     qint64 m_lastEventAtMs = 0;
+    // Wall-clock time at which the current connection opened, in ms since the epoch.
+    qint64 m_connectedAtMs = 0;
+    int m_backlogReplayed = 0;
     // Events handed to the engine in seq order, until their commit.
     std::deque<Pending> m_pending;
 };

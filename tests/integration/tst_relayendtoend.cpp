@@ -1,4 +1,7 @@
 #include "carrier/plivosignature.h"
+#include "faultproxy.h"
+#include "relayprocess.h"
+#include "simulatorprocess.h"
 
 #include <QDir>
 #include <QFile>
@@ -7,13 +10,12 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSignalSpy>
 #include <QElapsedTimer>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStandardPaths>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -28,122 +30,6 @@ namespace {
 const QString SimAuthId = u"MADIALDECKSIMULATOR0"_s;
 const QByteArray SimToken = "dialdeck-sim-test-token";
 const QString Channel = u"office"_s;
-
-// A TCP proxy between the relay client and the relay that the test can cut,
-// hold half-open (sockets stay open, no byte moves) or slow down.
-class FaultProxy final : public QObject
-{
-public:
-    explicit FaultProxy(quint16 targetPort)
-        : m_targetPort(targetPort)
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, &FaultProxy::accept);
-        m_server.listen(QHostAddress::LocalHost, 0);
-    }
-
-    quint16 port() const { return m_server.serverPort(); }
-    int connectionsAccepted() const { return m_accepted; }
-
-    // Aborts every open connection; new ones are forwarded.
-    void cutAll()
-    {
-        for (const Pair &pair : std::as_const(m_pairs)) {
-            pair.client->abort();
-            pair.upstream->abort();
-        }
-        m_pairs.clear();
-    }
-
-    // Stops forwarding on the connections open now and keeps them open.
-    void holdAll()
-    {
-        for (Pair &pair : m_pairs)
-            pair.held = true;
-    }
-
-    void setDelayMs(int delayMs) { m_delayMs = delayMs; }
-
-private:
-    struct Pair
-    {
-        QTcpSocket *client = nullptr;
-        QTcpSocket *upstream = nullptr;
-        bool held = false;
-    };
-
-    void accept()
-    {
-        while (QTcpSocket *client = m_server.nextPendingConnection()) {
-            ++m_accepted;
-            auto *upstream = new QTcpSocket(client);
-            upstream->connectToHost(QHostAddress::LocalHost, m_targetPort);
-            m_pairs.append(Pair{client, upstream, false});
-            connect(client, &QTcpSocket::readyRead, this,
-                    [this, client, upstream] { forward(client, upstream); });
-            connect(upstream, &QTcpSocket::readyRead, this,
-                    [this, client, upstream] { forward(upstream, client); });
-            connect(upstream, &QTcpSocket::connected, this,
-                    [this, client, upstream] { forward(client, upstream); });
-            connect(client, &QTcpSocket::disconnected, this, [this, client, upstream] {
-                if (!isHeld(client))
-                    upstream->disconnectFromHost();
-            });
-            connect(upstream, &QTcpSocket::disconnected, this, [this, client] {
-                if (!isHeld(client))
-                    client->disconnectFromHost();
-            });
-        }
-    }
-
-    bool isHeld(const QTcpSocket *client) const
-    {
-        for (const Pair &pair : m_pairs) {
-            if (pair.client == client)
-                return pair.held;
-        }
-        return false;
-    }
-
-    void forward(QTcpSocket *from, QTcpSocket *to)
-    {
-        const QTcpSocket *client = from->parent() ? static_cast<QTcpSocket *>(from->parent())
-                                                  : from;
-        if (isHeld(client) || to->state() != QAbstractSocket::ConnectedState)
-            return;
-        const QByteArray bytes = from->readAll();
-        if (m_delayMs <= 0) {
-            to->write(bytes);
-            return;
-        }
-        QTimer::singleShot(m_delayMs, to, [to, bytes] {
-            if (to->state() == QAbstractSocket::ConnectedState)
-                to->write(bytes);
-        });
-    }
-
-    QTcpServer m_server;
-    quint16 m_targetPort;
-    QList<Pair> m_pairs;
-    int m_accepted = 0;
-    int m_delayMs = 0;
-};
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
-bool writeOwnerOnly(const QString &path, const QByteArray &content)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return false;
-    file.write(content + '\n');
-    file.close();
-    return file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-}
 
 } // namespace
 
@@ -168,7 +54,6 @@ private Q_SLOTS:
     void forgedReplayedAndOversizedAreRejected();
 
 private:
-    bool startRelay();
     bool startSimulator();
     QString prepareBatch();
     std::unique_ptr<QProcess> startService(const QString &batchId);
@@ -180,18 +65,15 @@ private:
              QByteArray>> &headers);
 
     QString m_serviceBinary;
-    QString m_simBinary;
-    QString m_relayBinary;
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_store;
     QString m_relayLog;
     QString m_plivoTokenFile;
     QString m_clientTokenFile;
     quint16 m_relayPort = 0;
-    int m_simPort = 0;
     QString m_phoneIds;
-    std::unique_ptr<QProcess> m_relay;
-    std::unique_ptr<QProcess> m_sim;
+    std::unique_ptr<RelayProcess> m_relay;
+    std::unique_ptr<SimulatorProcess> m_sim;
     std::unique_ptr<FaultProxy> m_proxy;
 };
 
@@ -200,10 +82,7 @@ void TestRelayEndToEnd::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     const QDir bin(qEnvironmentVariable("DIALDECK_BIN_DIR"));
     m_serviceBinary = bin.filePath(u"dialdeck-service"_s);
-    m_simBinary = bin.filePath(u"dialdeck-sim"_s);
-    m_relayBinary = bin.filePath(u"dialdeck-relay"_s);
-    for (const QString &binary : {m_serviceBinary, m_simBinary, m_relayBinary})
-        QVERIFY2(QFile::exists(binary), qPrintable(binary));
+    QVERIFY2(QFile::exists(m_serviceBinary), qPrintable(m_serviceBinary));
 }
 
 void TestRelayEndToEnd::init()
@@ -214,89 +93,42 @@ void TestRelayEndToEnd::init()
     m_relayLog = m_dir->filePath(u"relay.sqlite"_s);
     m_plivoTokenFile = m_dir->filePath(u"plivo-token"_s);
     m_clientTokenFile = m_dir->filePath(u"relay-token"_s);
-    QVERIFY(writeOwnerOnly(m_plivoTokenFile, SimToken));
-    m_relayPort = freePort();
+    QVERIFY(SimulatorProcess::writeTokenFile(m_plivoTokenFile, SimToken));
 
-    QProcess add;
-    add.start(m_relayBinary, {u"channel"_s, u"add"_s, Channel, u"--auth-token-file"_s,
-                              m_plivoTokenFile, u"--database"_s, m_relayLog, u"--public-url"_s,
-                              u"http://127.0.0.1:%1/"_s.arg(m_relayPort)});
-    QVERIFY(add.waitForFinished(10000));
-    const QString printed = QString::fromUtf8(add.readAllStandardOutput());
-    QCOMPARE(add.exitCode(), 0);
-    const QRegularExpressionMatch token =
-        QRegularExpression(u"printed\\):\\n|only now[^\\n]*\\n([A-Za-z0-9_-]{43})\\n"_s)
-            .match(printed);
-    QVERIFY2(token.hasMatch() && !token.captured(1).isEmpty(), qPrintable(printed));
-    QVERIFY(writeOwnerOnly(m_clientTokenFile, token.captured(1).toLatin1()));
+    m_relay = std::make_unique<RelayProcess>(m_relayLog, m_dir->filePath(u"relay.log"_s));
+    m_relayPort = m_relay->port();
+    QByteArray clientToken;
+    const QString added = m_relay->addChannel(Channel, m_plivoTokenFile, clientToken);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    QVERIFY(SimulatorProcess::writeTokenFile(m_clientTokenFile, clientToken));
 
-    QVERIFY(startRelay());
+    const QString started = m_relay->start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
     m_proxy = std::make_unique<FaultProxy>(m_relayPort);
     QVERIFY(m_proxy->port() != 0);
 }
 
 void TestRelayEndToEnd::cleanup()
 {
-    for (std::unique_ptr<QProcess> *process : {&m_sim, &m_relay}) {
-        if (!*process)
-            continue;
-        (*process)->terminate();
-        if (!(*process)->waitForFinished(5000))
-            (*process)->kill();
-        (*process)->waitForFinished();
-        process->reset();
-    }
+    m_sim.reset();
+    m_relay.reset();
     m_proxy.reset();
     QSqlDatabase::removeDatabase(u"relaycheck"_s);
     QSqlDatabase::removeDatabase(u"storecheck"_s);
 }
 
-bool TestRelayEndToEnd::startRelay()
-{
-    m_relay = std::make_unique<QProcess>();
-    m_relay->setStandardErrorFile(m_dir->filePath(u"relay.log"_s), QIODevice::Append);
-    m_relay->start(m_relayBinary,
-                   {u"--listen"_s, u"127.0.0.1:%1"_s.arg(m_relayPort), u"--database"_s,
-                    m_relayLog, u"--public-url"_s, u"http://127.0.0.1:%1/"_s.arg(m_relayPort),
-                    u"--intake-rate"_s, u"1000"_s, u"--intake-burst"_s, u"1000"_s});
-    if (!m_relay->waitForStarted(5000))
-        return false;
-    QString seen;
-    for (int waited = 0; waited < 100; ++waited) {
-        m_relay->waitForReadyRead(100);
-        seen += QString::fromUtf8(m_relay->readAllStandardOutput());
-        if (seen.contains(u"dialdeck-relay listening at"_s))
-            return true;
-    }
-    qWarning().noquote() << "dialdeck-relay did not start:" << seen;
-    return false;
-}
-
 bool TestRelayEndToEnd::startSimulator()
 {
-    m_sim = std::make_unique<QProcess>();
-    m_sim->setStandardErrorFile(m_dir->filePath(u"sim.log"_s));
     // Every call is answered, so the batch needs no retries; callbacks that
     // cannot connect (relay down) are tried up to five more times.
-    m_sim->start(m_simBinary,
-                 {u"--listen"_s, u"127.0.0.1:0"_s, u"--auth-token-file"_s, m_plivoTokenFile,
-                  u"--speed"_s, u"60"_s, u"--cps"_s, u"20"_s, u"--seed"_s, u"7"_s, u"--mix"_s,
-                  u"answered=100"_s, u"--talk-time"_s, u"5-60"_s, u"--callback-retries"_s,
-                  u"5"_s});
-    if (!m_sim->waitForStarted(5000))
-        return false;
-    const QRegularExpression ready(u"dialdeck-sim listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
-    QString seen;
-    for (int waited = 0; waited < 100; ++waited) {
-        m_sim->waitForReadyRead(100);
-        seen += QString::fromUtf8(m_sim->readAllStandardOutput());
-        const QRegularExpressionMatch match = ready.match(seen);
-        if (match.hasMatch()) {
-            m_simPort = match.captured(1).toInt();
-            return true;
-        }
-    }
-    return false;
+    m_sim = std::make_unique<SimulatorProcess>();
+    const QString started = m_sim->start(
+        m_plivoTokenFile, m_dir->filePath(u"sim.log"_s),
+        {u"--speed"_s, u"60"_s, u"--cps"_s, u"20"_s, u"--seed"_s, u"7"_s, u"--mix"_s,
+         u"answered=100"_s, u"--talk-time"_s, u"5-60"_s, u"--callback-retries"_s, u"5"_s});
+    if (!started.isEmpty())
+        qWarning().noquote() << started;
+    return started.isEmpty();
 }
 
 int TestRelayEndToEnd::runService(const QStringList &arguments)
@@ -346,10 +178,10 @@ std::unique_ptr<QProcess> TestRelayEndToEnd::startService(const QString &batchId
     service->start(m_serviceBinary,
                    {u"--db"_s, m_store, u"start"_s, batchId, u"--follow"_s, u"--phones"_s,
                     m_phoneIds, u"--carrier"_s, u"plivo"_s, u"--plivo-url"_s,
-                    u"http://127.0.0.1:%1"_s.arg(m_simPort), u"--plivo-auth-id"_s, SimAuthId,
+                    m_sim->baseUrl(), u"--plivo-auth-id"_s, SimAuthId,
                     u"--plivo-token-file"_s, m_plivoTokenFile, u"--public-url"_s,
-                    u"http://127.0.0.1:%1/"_s.arg(m_relayPort), u"--relay-url"_s,
-                    u"ws://127.0.0.1:%1/ws/%2"_s.arg(m_proxy->port()).arg(Channel),
+                    m_relay->publicUrl(), u"--relay-url"_s,
+                    m_relay->webSocketUrl(Channel, m_proxy->port()),
                     u"--relay-token-file"_s, m_clientTokenFile, u"--speed"_s, u"120"_s});
     return service;
 }
@@ -504,10 +336,10 @@ void TestRelayEndToEnd::relayKilledAndRestarted()
 
     QVERIFY(waitForRelayEvents(10, 30000));
     m_relay->kill();
-    m_relay->waitForFinished();
     QSqlDatabase::database(u"relaycheck"_s).close();
     QTest::qWait(500);
-    QVERIFY(startRelay());
+    const QString restarted = m_relay->start();
+    QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
 
     QTRY_VERIFY_WITH_TIMEOUT(service->state() == QProcess::NotRunning, 90000);
     QCOMPARE(service->exitCode(), 0);
