@@ -180,21 +180,25 @@ bool TestRelayServer::postRings(int count)
 
 void TestRelayServer::helloResumesOrResets_data()
 {
+    // Ten events were stored, and retention kept the newest `kept` of them.
+    QTest::addColumn<int>("kept");
     QTest::addColumn<qint64>("lastSeq");
     QTest::addColumn<bool>("expectReset");
     QTest::addColumn<qint64>("firstDelivered");
 
-    // The log contains seq 7 to 10 after retention kept the newest four of ten.
-    QTest::newRow("cursor behind retention") << qint64(3) << true << qint64(7);
-    QTest::newRow("cursor at 0 behind retention") << qint64(0) << true << qint64(7);
-    QTest::newRow("cursor right before first held") << qint64(6) << false << qint64(7);
-    QTest::newRow("cursor inside held range") << qint64(8) << false << qint64(9);
-    QTest::newRow("cursor at newest") << qint64(10) << false << qint64(11);
-    QTest::newRow("cursor ahead of log") << qint64(25) << true << qint64(7);
+    QTest::newRow("cursor behind retention") << 4 << qint64(3) << true << qint64(7);
+    QTest::newRow("cursor at 0 behind retention") << 4 << qint64(0) << true << qint64(7);
+    QTest::newRow("cursor right before first held") << 4 << qint64(6) << false << qint64(7);
+    QTest::newRow("cursor inside held range") << 4 << qint64(8) << false << qint64(9);
+    QTest::newRow("cursor at newest") << 4 << qint64(10) << false << qint64(11);
+    QTest::newRow("cursor ahead of log") << 4 << qint64(25) << true << qint64(7);
+    QTest::newRow("cursor behind emptied log") << 0 << qint64(3) << true << qint64(11);
+    QTest::newRow("cursor at newest of emptied log") << 0 << qint64(10) << false << qint64(11);
 }
 
 void TestRelayServer::helloResumesOrResets()
 {
+    QFETCH(int, kept);
     QFETCH(qint64, lastSeq);
     QFETCH(bool, expectReset);
     QFETCH(qint64, firstDelivered);
@@ -205,9 +209,10 @@ void TestRelayServer::helloResumesOrResets()
     QCOMPARE(m_bed->storedEventCount(), 10);
 
     Result<int> pruned = m_bed->store().prune(QDateTime::currentMSecsSinceEpoch(),
-                                              7LL * 24 * 3600 * 1000, 4);
+                                              7LL * 24 * 3600 * 1000, kept);
     QVERIFY(pruned.ok());
-    QCOMPARE(*pruned, 6);
+    QCOMPARE(*pruned, 10 - kept);
+    const qint64 firstHeld = 11 - kept;
 
     FrameRecorder client;
     QVERIFY2(client.open(m_bed->webSocketUrl(), m_bed->clientToken()),
@@ -223,7 +228,7 @@ void TestRelayServer::helloResumesOrResets()
 
     if (expectReset) {
         QCOMPARE(client.frames.first().type, RelayFrame::Type::Reset);
-        QCOMPARE(client.frames.first().seq, qint64(7));
+        QCOMPARE(client.frames.first().seq, firstHeld);
     }
     QCOMPARE(client.eventSeqs(), backlog);
 
