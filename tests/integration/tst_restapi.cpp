@@ -193,12 +193,12 @@ private Q_SLOTS:
     void refusedStartChangesNothing_data();
     void refusedStartChangesNothing();
     void storeFailureIsServerError();
-    void routesOutsideApiAreRefused();
+    void routesOutsideApiAreRejected();
     void pauseResumeStopOverHttp();
     void runningOrFinishedBatchConflicts();
     void repeatedSessionNeverDialsTwice();
     void callDataReplacesCalls();
-    void callDataRefusedAfterAttempts();
+    void callDataRejectedAfterAttempts();
     void phoneIdsRestrictRotation();
     void batchCallsArePaged();
     void serveResumesRunningBatch();
@@ -748,7 +748,7 @@ void TestRestApi::storeFailureIsServerError()
     QCOMPARE(started.status, 200);
 }
 
-void TestRestApi::routesOutsideApiAreRefused()
+void TestRestApi::routesOutsideApiAreRejected()
 {
     QVERIFY(startServer(u"0"_s));
 
@@ -917,7 +917,7 @@ void TestRestApi::callDataReplacesCalls()
     QCOMPARE(scalar(u"SELECT COUNT(*) FROM calls WHERE batch_id = ?"_s, {m_batch}).toInt(), 2);
 }
 
-void TestRestApi::callDataRefusedAfterAttempts()
+void TestRestApi::callDataRejectedAfterAttempts()
 {
     QVERIFY(startServer(u"1"_s));
     const QJsonObject body{{u"batchId"_s, m_batch}, {u"userId"_s, m_operator}};

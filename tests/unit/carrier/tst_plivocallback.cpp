@@ -45,8 +45,8 @@ private Q_SLOTS:
     void hangupPrefersTotalCostOverRate();
     void ringAndAnswerCarryUuids();
     void machineDetectionReadsMachineFlag();
-    void callbackWithoutCallUuidIsRefused();
-    void eventThatDoesNotFitItsUrlIsRefused();
+    void callbackWithoutCallUuidIsRejected();
+    void eventThatDoesNotFitItsUrlIsRejected();
     void cdrBecomesHangup();
     void cdrOfUnansweredCall();
 };
@@ -172,7 +172,7 @@ void TestPlivoCallback::machineDetectionReadsMachineFlag()
     QCOMPARE(event->machineResult, u"human"_s);
 }
 
-void TestPlivoCallback::callbackWithoutCallUuidIsRefused()
+void TestPlivoCallback::callbackWithoutCallUuidIsRejected()
 {
     const Params params{{u"Event"_s, u"Hangup"_s}, {u"CallStatus"_s, u"completed"_s}};
     const Result<CarrierEvent> event = PlivoCallback::toEvent(PlivoCallback::Kind::Hangup, params,
@@ -181,7 +181,7 @@ void TestPlivoCallback::callbackWithoutCallUuidIsRefused()
     QVERIFY(event.error().message.contains(u"CallUUID"_s));
 }
 
-void TestPlivoCallback::eventThatDoesNotFitItsUrlIsRefused()
+void TestPlivoCallback::eventThatDoesNotFitItsUrlIsRejected()
 {
     const Params params{{u"CallUUID"_s, u"c1"_s}, {u"Event"_s, u"Hangup"_s}};
     const Result<CarrierEvent> event = PlivoCallback::toEvent(PlivoCallback::Kind::Ring, params, 3,

@@ -32,13 +32,13 @@ private Q_SLOTS:
 
     void signedHangupIsDeliveredAndAcknowledged();
     void answerReturnsTheBatchDocument();
-    void unsignedCallbackIsRefused();
-    void wrongTokenIsRefused();
-    void signatureOverOtherPublicUrlIsRefused();
+    void unsignedCallbackIsRejected();
+    void wrongTokenIsRejected();
+    void signatureOverOtherPublicUrlIsRejected();
     void oneOfSeveralSignaturesMayMatch();
     void getCallbackWithQueryParamsIsAccepted();
     void storeFailureIsReported();
-    void callbackWithoutAttemptIsRefused();
+    void callbackWithoutAttemptIsRejected();
 
 private:
     struct Reply
@@ -140,7 +140,7 @@ void TestWebhookIntake::answerReturnsTheBatchDocument()
     QVERIFY(m_delivered.first().kind == CarrierEvent::Kind::Answered);
 }
 
-void TestWebhookIntake::unsignedCallbackIsRefused()
+void TestWebhookIntake::unsignedCallbackIsRejected()
 {
     const PlivoSignature::Params params{{u"CallUUID"_s, u"c-3"_s}, {u"Event"_s, u"Hangup"_s}};
     const Reply reply = post(u"hangup"_s, "attempt=5", params, QByteArray());
@@ -149,14 +149,14 @@ void TestWebhookIntake::unsignedCallbackIsRefused()
     QCOMPARE(m_intake->counters().forged, 1);
 }
 
-void TestWebhookIntake::wrongTokenIsRefused()
+void TestWebhookIntake::wrongTokenIsRejected()
 {
     const PlivoSignature::Params params{{u"CallUUID"_s, u"c-3"_s}, {u"Event"_s, u"Hangup"_s}};
     QCOMPARE(post(u"hangup"_s, "attempt=5", params, OtherToken).status, 403);
     QVERIFY(m_delivered.isEmpty());
 }
 
-void TestWebhookIntake::signatureOverOtherPublicUrlIsRefused()
+void TestWebhookIntake::signatureOverOtherPublicUrlIsRejected()
 {
     // Signed for the local address instead of the public URL Plivo calls.
     const PlivoSignature::Params params{{u"CallUUID"_s, u"c-4"_s}, {u"Event"_s, u"Ring"_s}};
@@ -207,7 +207,7 @@ void TestWebhookIntake::storeFailureIsReported()
     QCOMPARE(m_intake->counters().storeFailures, 1);
 }
 
-void TestWebhookIntake::callbackWithoutAttemptIsRefused()
+void TestWebhookIntake::callbackWithoutAttemptIsRejected()
 {
     const PlivoSignature::Params params{{u"CallUUID"_s, u"c-8"_s}, {u"Event"_s, u"Hangup"_s}};
     QCOMPARE(post(u"hangup"_s, QByteArray(), params, Token).status, 400);
