@@ -67,7 +67,8 @@ QString RelayTestBed::setUp()
     if (!m_dir.isValid())
         return u"cannot create a temporary folder: %1"_s.arg(m_dir.errorString());
 
-    Result<std::unique_ptr<RelayStore>> opened = RelayStore::open(m_dir.filePath(u"relay.sqlite"_s));
+    Result<std::unique_ptr<RelayStore>> opened =
+        RelayStore::open(m_dir.filePath(u"relay.sqlite"_s));
     if (!opened)
         return opened.error().message;
     m_store = std::move(opened).value();
@@ -120,9 +121,8 @@ void RelayTestBed::stopServer()
 QUrl RelayTestBed::webSocketUrl() const
 {
     const bool tls = !m_config.tlsCertificateFile.isEmpty();
-    return QUrl(u"%1://127.0.0.1:%2/ws/%3"_s.arg(tls ? u"wss"_s : u"ws"_s)
-                    .arg(m_config.port)
-                    .arg(Channel));
+    return QUrl(
+        u"%1://127.0.0.1:%2/ws/%3"_s.arg(tls ? u"wss"_s : u"ws"_s).arg(m_config.port).arg(Channel));
 }
 
 void RelayTestBed::trustCertificate(const QSslCertificate &certificate)
@@ -153,7 +153,8 @@ SignedCallback RelayTestBed::signCallback(const QString &kind, qint64 attemptId,
     const QString url = serverUrl(callback.pathAndQuery).toString();
     callback.headers = {
         {"Content-Type", "application/x-www-form-urlencoded"},
-        {"X-Plivo-Signature-V3", PlivoSignature::computeV3(PlivoAuthToken, "POST", url, params, nonce)},
+        {"X-Plivo-Signature-V3",
+         PlivoSignature::computeV3(PlivoAuthToken, "POST", url, params, nonce)},
         {"X-Plivo-Signature-V3-Nonce", nonce.toLatin1()},
     };
     return callback;

@@ -171,8 +171,8 @@ void TestRelayClient::resetContinuesFromFirstHeldSeq()
 {
     QVERIFY(writeCursor(3));
     QVERIFY(postRings(10));
-    Result<int> pruned = m_bed->store().prune(QDateTime::currentMSecsSinceEpoch(),
-                                              7LL * 24 * 3600 * 1000, 4);
+    Result<int> pruned =
+        m_bed->store().prune(QDateTime::currentMSecsSinceEpoch(), 7LL * 24 * 3600 * 1000, 4);
     QVERIFY(pruned.ok());
     QCOMPARE(*pruned, 6);
 

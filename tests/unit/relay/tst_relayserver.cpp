@@ -52,8 +52,7 @@ public:
     // Opens `url` with `token` as the bearer token and waits for the
     // handshake. True also when the relay closed the connection right after
     // it, as it does after a rejection.
-    bool open(const QUrl &url, const QByteArray &token,
-              const QList<QSslCertificate> &trusted = {})
+    bool open(const QUrl &url, const QByteArray &token, const QList<QSslCertificate> &trusted = {})
     {
         if (!trusted.isEmpty()) {
             QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
@@ -66,7 +65,10 @@ public:
         return QTest::qWaitFor([this] { return m_handshakeDone; }, FrameWaitMs);
     }
 
-    void send(const RelayFrame &frame) { m_socket.sendTextMessage(QString::fromUtf8(frame.toJson())); }
+    void send(const RelayFrame &frame)
+    {
+        m_socket.sendTextMessage(QString::fromUtf8(frame.toJson()));
+    }
     void close() { m_socket.close(); }
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     QString errorString() const { return m_socket.errorString(); }
@@ -208,8 +210,8 @@ void TestRelayServer::helloResumesOrResets()
     QVERIFY(postRings(10));
     QCOMPARE(m_bed->storedEventCount(), 10);
 
-    Result<int> pruned = m_bed->store().prune(QDateTime::currentMSecsSinceEpoch(),
-                                              7LL * 24 * 3600 * 1000, kept);
+    Result<int> pruned =
+        m_bed->store().prune(QDateTime::currentMSecsSinceEpoch(), 7LL * 24 * 3600 * 1000, kept);
     QVERIFY(pruned.ok());
     QCOMPARE(*pruned, 10 - kept);
     const qint64 firstHeld = 11 - kept;
@@ -388,14 +390,14 @@ void TestRelayServer::tlsCallbackAndWebSocket()
 
     FrameRecorder client;
     QCOMPARE(m_bed->webSocketUrl().scheme(), u"wss"_s);
-    QVERIFY2(client.open(m_bed->webSocketUrl(), m_bed->clientToken(),
-                         m_bed->trustedCertificates()),
+    QVERIFY2(client.open(m_bed->webSocketUrl(), m_bed->clientToken(), m_bed->trustedCertificates()),
              qPrintable(client.errorString()));
     client.send(RelayFrame::hello(0));
     QTRY_COMPARE_WITH_TIMEOUT(m_bed->server()->sessionCount(), 1, FrameWaitMs);
 
     const HttpReply reply = m_bed->post(m_bed->signCallback(u"hangup"_s, 1, callUuid(1)));
-    QVERIFY2(reply.status == 200, qPrintable(u"status %1: %2"_s.arg(reply.status).arg(reply.error)));
+    QVERIFY2(reply.status == 200,
+             qPrintable(u"status %1: %2"_s.arg(reply.status).arg(reply.error)));
     QCOMPARE(m_bed->storedCallUuids(), QStringList{callUuid(1)});
 
     QTRY_COMPARE_WITH_TIMEOUT(client.eventSeqs(), QList<qint64>{1}, FrameWaitMs);
@@ -424,8 +426,8 @@ void TestRelayServer::tlsStartRejectsBadFiles()
 
     const QString certificateFile = m_bed->dir().filePath(u"cert.pem"_s);
     const QString keyFile = m_bed->dir().filePath(u"key.pem"_s);
-    for (const auto &[path, exists] : {std::pair{certificateFile, certificateExists},
-                                       std::pair{keyFile, keyExists}}) {
+    for (const auto &[path, exists] :
+         {std::pair{certificateFile, certificateExists}, std::pair{keyFile, keyExists}}) {
         if (!exists)
             continue;
         QFile file(path);
@@ -442,7 +444,8 @@ void TestRelayServer::tlsStartRejectsBadFiles()
     QVERIFY(!started.ok());
     QCOMPARE(started.error().code, u"invalid_argument"_s);
     QVERIFY2(started.error().message.contains(expected), qPrintable(started.error().message));
-    QVERIFY2(started.error().message.contains(certificateFile), qPrintable(started.error().message));
+    QVERIFY2(started.error().message.contains(certificateFile),
+             qPrintable(started.error().message));
     QVERIFY2(started.error().message.contains(keyFile), qPrintable(started.error().message));
     QVERIFY(server.servers().isEmpty());
 }
