@@ -2,6 +2,7 @@
 #include "core/ids.h"
 #include "faultproxy.h"
 #include "import/importer.h"
+#include "logmodel.h"
 #include "mainwindow.h"
 #include "plivotokenstore.h"
 #include "relaystatuslabel.h"
@@ -25,6 +26,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -59,12 +61,17 @@ private Q_SLOTS:
     void cleanup();
 
     void settingsSaveRelayTokenInKeychain();
+    void wrongRelayTokenShowsInStatusAndLog();
+    void missingRelayTokenShowsInStatus();
+    void settingsChangeRestartsRelayClient();
     void consoleDialsBatchThroughRelay();
 
 private:
     SecretKeychain memoryKeychain();
     ConsoleOptions options();
     void saveRelaySettings();
+    std::unique_ptr<MainWindow> startConsole();
+    static bool logContains(const MainWindow &window, const QString &text);
     QString createBatch();
     bool addCallerNumbers();
     QHash<QString, QString> journalOutcomes() const;
@@ -240,6 +247,111 @@ void TestRelayConsole::saveRelaySettings()
     settings.save();
     m_keychain.insert(PlivoTokenStore::keychainKey(), SimToken);
     m_keychain.insert(PlivoTokenStore::relayToken().keychainKey, m_clientToken);
+}
+
+std::unique_ptr<MainWindow> TestRelayConsole::startConsole()
+{
+    ConsoleOptions console = options();
+    console.startEngine = true;
+    auto window = std::make_unique<MainWindow>(console);
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get()))
+        return {};
+    if (!QTest::qWaitFor([&window] { return window->isEngineOpen(); }, 15000))
+        return {};
+    return window;
+}
+
+bool TestRelayConsole::logContains(const MainWindow &window, const QString &text)
+{
+    const LogModel *log = window.logModel();
+    for (int row = 0; row < log->rowCount(); ++row) {
+        if (log->data(log->index(row)).toString().contains(text))
+            return true;
+    }
+    return false;
+}
+
+void TestRelayConsole::wrongRelayTokenShowsInStatusAndLog()
+{
+    saveRelaySettings();
+    m_keychain.insert(PlivoTokenStore::relayToken().keychainKey, "not-the-client-token");
+    std::unique_ptr<MainWindow> window = startConsole();
+    QVERIFY(window);
+
+    RelayStatusLabel *status = window->relayStatus();
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().startsWith(u"Relay: failed. "_s),
+                              qPrintable(status->text()), 10000);
+    QVERIFY2(status->text().contains(u"rejected channel office"_s), qPrintable(status->text()));
+    QVERIFY(status->isVisible());
+    QVERIFY(logContains(*window, u"The relay client stopped: The relay rejected channel office"_s));
+    // The token is not retried, so the failure stays on show.
+    QTest::qWait(1500);
+    QVERIFY2(status->text().startsWith(u"Relay: failed. "_s), qPrintable(status->text()));
+}
+
+void TestRelayConsole::missingRelayTokenShowsInStatus()
+{
+    saveRelaySettings();
+    m_keychain.remove(PlivoTokenStore::relayToken().keychainKey);
+    std::unique_ptr<MainWindow> window = startConsole();
+    QVERIFY(window);
+
+    RelayStatusLabel *status = window->relayStatus();
+    QTRY_VERIFY2(status->text().startsWith(u"Relay: failed. No relay client token was found"_s),
+                 qPrintable(status->text()));
+    QVERIFY2(status->text().contains(u"DIALDECK_RELAY_TOKEN"_s), qPrintable(status->text()));
+    QVERIFY(!window->isRelayRunning());
+    QVERIFY(logContains(*window, u"The relay client was not started"_s));
+}
+
+// A new relay URL for the same channel and public URL restarts the client at
+// once; a change of the callback URLs stops it until the next start.
+void TestRelayConsole::settingsChangeRestartsRelayClient()
+{
+    saveRelaySettings();
+    std::unique_ptr<MainWindow> window = startConsole();
+    QVERIFY(window);
+    RelayStatusLabel *status = window->relayStatus();
+    QTRY_COMPARE_WITH_TIMEOUT(status->text(), u"Relay: connected"_s, 10000);
+    QCOMPARE(m_proxy->connectionsAccepted(), 1);
+
+    const auto editSettings = [&window](const std::function<void(SettingsDialog *)> &edit) {
+        window->findChild<QAction *>(u"settingsAction"_s)->trigger();
+        SettingsDialog *dialog = window->settingsDialog();
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->isVisible());
+        edit(dialog);
+        auto *buttons = dialog->findChild<QDialogButtonBox *>(u"settingsButtons"_s);
+        QVERIFY(buttons->button(QDialogButtonBox::Ok)->isEnabled());
+        buttons->button(QDialogButtonBox::Ok)->click();
+        QTRY_VERIFY(!window->settingsDialog());
+    };
+
+    // The relay directly instead of through the proxy: the same channel.
+    QSignalSpy shown(status, &RelayStatusLabel::textShown);
+    editSettings([this](SettingsDialog *dialog) {
+        dialog->findChild<QLineEdit *>(u"relayUrlEdit"_s)->setText(m_relay->webSocketUrl(Channel));
+    });
+    QVERIFY(!QTest::currentTestFailed());
+    QVERIFY(logContains(*window, u"Reconnecting to relay channel office with the new settings."_s));
+    QTRY_COMPARE_WITH_TIMEOUT(status->text(), u"Relay: connected"_s, 10000);
+    QVERIFY(!shown.isEmpty());
+    QCOMPARE(shown.first().at(0).toString(), u"Relay: connecting"_s);
+    QVERIFY(window->isRelayRunning());
+    // The old client closed its connection through the proxy and opened none there.
+    QCOMPARE(m_proxy->connectionsAccepted(), 1);
+
+    // Another public URL changes the callback URLs that the engine gave Plivo.
+    editSettings([](SettingsDialog *dialog) {
+        dialog->findChild<QLineEdit *>(u"plivoPublicUrlEdit"_s)
+            ->setText(u"https://relay.example.com/"_s);
+    });
+    QVERIFY(!QTest::currentTestFailed());
+    QCOMPARE(status->text(),
+             u"Relay: stopped. Restart the console to apply the new callback settings."_s);
+    QVERIFY(!window->isRelayRunning());
+    QVERIFY(logContains(*window, u"Restart the console to apply them"_s));
 }
 
 // Imports BatchContacts contacts with New York numbers, a window open all
