@@ -1,3 +1,4 @@
+#include "simulatorprocess.h"
 #include "storeaudit.h"
 
 #include <QDir>
@@ -73,13 +74,11 @@ private:
     void checkStoreMatchesJournal(const QString &batchId);
 
     QString m_serviceBinary;
-    QString m_simBinary;
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_store;
     QString m_tokenFile;
     QString m_journal;
-    std::unique_ptr<QProcess> m_sim;
-    int m_simPort = 0;
+    SimulatorProcess m_sim;
     QString m_phoneId;
 };
 
@@ -88,9 +87,9 @@ void TestPlivoEndToEnd::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     const QDir bin(qEnvironmentVariable("DIALDECK_BIN_DIR"));
     m_serviceBinary = bin.filePath(u"dialdeck-service"_s);
-    m_simBinary = bin.filePath(u"dialdeck-sim"_s);
+    const QString simBinary = bin.filePath(u"dialdeck-sim"_s);
     QVERIFY2(QFile::exists(m_serviceBinary), qPrintable(m_serviceBinary));
-    QVERIFY2(QFile::exists(m_simBinary), qPrintable(m_simBinary));
+    QVERIFY2(QFile::exists(simBinary), qPrintable(simBinary));
 }
 
 void TestPlivoEndToEnd::init()
@@ -100,23 +99,12 @@ void TestPlivoEndToEnd::init()
     m_store = m_dir->filePath(u"store.sqlite"_s);
     m_journal = m_dir->filePath(u"sim-journal.jsonl"_s);
     m_tokenFile = m_dir->filePath(u"plivo-token"_s);
-
-    QFile token(m_tokenFile);
-    QVERIFY(token.open(QIODevice::WriteOnly));
-    token.write(SimToken + '\n');
-    token.close();
-    QVERIFY(token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    QVERIFY(SimulatorProcess::writeTokenFile(m_tokenFile, SimToken));
 }
 
 void TestPlivoEndToEnd::cleanup()
 {
-    if (m_sim) {
-        m_sim->terminate();
-        if (!m_sim->waitForFinished(5000))
-            m_sim->kill();
-        m_sim->waitForFinished();
-        m_sim.reset();
-    }
+    m_sim.stop();
     QSqlDatabase::removeDatabase(u"check"_s);
 }
 
@@ -172,38 +160,22 @@ QString TestPlivoEndToEnd::prepareBatch()
 
 bool TestPlivoEndToEnd::startSimulator(const QStringList &extra)
 {
-    m_sim = std::make_unique<QProcess>();
-    m_sim->setProcessChannelMode(QProcess::SeparateChannels);
-    // Its log goes to a file: an unread pipe would fill and stall the simulator.
-    m_sim->setStandardErrorFile(m_dir->filePath(u"sim.log"_s));
-    m_sim->start(m_simBinary,
-                 QStringList{u"--listen"_s, u"127.0.0.1:0"_s, u"--auth-token-file"_s, m_tokenFile,
-                             u"--journal"_s, m_journal, u"--speed"_s, u"60"_s, u"--cps"_s,
-                             u"20"_s, u"--seed"_s, u"7"_s}
-                     + extra);
-    if (!m_sim->waitForStarted(5000))
+    const QString error = m_sim.start(m_tokenFile, m_dir->filePath(u"sim.log"_s),
+                                      QStringList{u"--journal"_s, m_journal, u"--speed"_s, u"60"_s,
+                                                  u"--cps"_s, u"20"_s, u"--seed"_s, u"7"_s}
+                                          + extra);
+    if (!error.isEmpty()) {
+        qWarning().noquote() << error;
         return false;
-
-    const QRegularExpression ready(u"dialdeck-sim listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
-    QString seen;
-    for (int waited = 0; waited < 100; ++waited) {
-        m_sim->waitForReadyRead(100);
-        seen += QString::fromUtf8(m_sim->readAllStandardOutput());
-        const QRegularExpressionMatch match = ready.match(seen);
-        if (match.hasMatch()) {
-            m_simPort = match.captured(1).toInt();
-            return true;
-        }
     }
-    qWarning().noquote() << "dialdeck-sim did not start:" << seen;
-    return false;
+    return true;
 }
 
 QStringList TestPlivoEndToEnd::plivoOptions() const
 {
     return {u"--phones"_s,           m_phoneId,
             u"--carrier"_s,          u"plivo"_s,
-            u"--plivo-url"_s,        u"http://127.0.0.1:%1"_s.arg(m_simPort),
+            u"--plivo-url"_s,        m_sim.baseUrl(),
             u"--plivo-auth-id"_s,    SimAuthId,
             u"--plivo-token-file"_s, m_tokenFile,
             u"--reconcile-after"_s,  u"3"_s,

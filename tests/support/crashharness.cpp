@@ -1,5 +1,7 @@
 #include "crashharness.h"
 
+#include "simulatorprocess.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -96,12 +98,7 @@ CrashHarness::CrashHarness(CrashRunOptions options)
 
 CrashHarness::~CrashHarness()
 {
-    if (m_sim) {
-        m_sim->terminate();
-        if (!m_sim->waitForFinished(5000))
-            m_sim->kill();
-        m_sim->waitForFinished();
-    }
+    m_sim.reset();
     QSqlDatabase::removeDatabase(u"crash-check"_s);
 }
 
@@ -183,13 +180,10 @@ bool CrashHarness::prepareFiles()
     m_journal = m_dir->filePath(u"sim-journal.jsonl"_s);
     m_tokenFile = m_dir->filePath(u"plivo-token"_s);
 
-    QFile token(m_tokenFile);
-    if (!token.open(QIODevice::WriteOnly) || token.write(SimToken + '\n') < 0) {
+    if (!SimulatorProcess::writeTokenFile(m_tokenFile, SimToken)) {
         fail(u"could not write %1"_s.arg(m_tokenFile));
         return false;
     }
-    token.close();
-    token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 
     QFile contacts(m_dir->filePath(u"contacts.csv"_s));
     if (!contacts.open(QIODevice::WriteOnly)) {
@@ -220,34 +214,19 @@ bool CrashHarness::prepareFiles()
 
 bool CrashHarness::startSimulator()
 {
-    m_sim = std::make_unique<QProcess>();
-    // The log goes to a file: an unread pipe would fill and stall the simulator.
-    m_sim->setStandardErrorFile(m_dir->filePath(u"sim.log"_s));
-    m_sim->start(QDir(m_options.binDir).filePath(u"dialdeck-sim"_s),
-                 QStringList{u"--listen"_s, u"127.0.0.1:0"_s, u"--auth-token-file"_s,
-                             m_tokenFile, u"--journal"_s, m_journal, u"--speed"_s, u"60"_s,
-                             u"--cps"_s, u"20"_s, u"--talk-time"_s, u"10-60"_s,
-                             u"--cash-credits"_s, u"100000"_s, u"--seed"_s,
-                             QString::number(m_options.seed)}
-                     + m_options.simOptions);
-    if (!m_sim->waitForStarted(5000)) {
-        fail(u"dialdeck-sim did not start: %1"_s.arg(m_sim->errorString()));
+    m_sim = std::make_unique<SimulatorProcess>();
+    m_sim->setBinaryDir(m_options.binDir);
+    const QStringList options{u"--journal"_s,      m_journal,    u"--speed"_s,     u"60"_s,
+                              u"--cps"_s,          u"20"_s,      u"--talk-time"_s, u"10-60"_s,
+                              u"--cash-credits"_s, u"100000"_s,  u"--seed"_s,
+                              QString::number(m_options.seed)};
+    const QString error = m_sim->start(m_tokenFile, m_dir->filePath(u"sim.log"_s),
+                                       options + m_options.simOptions);
+    if (!error.isEmpty()) {
+        fail(error);
         return false;
     }
-
-    const QRegularExpression ready(u"dialdeck-sim listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
-    QString seen;
-    for (int waited = 0; waited < 100; ++waited) {
-        m_sim->waitForReadyRead(100);
-        seen += QString::fromUtf8(m_sim->readAllStandardOutput());
-        const QRegularExpressionMatch match = ready.match(seen);
-        if (match.hasMatch()) {
-            m_simPort = match.captured(1).toInt();
-            return true;
-        }
-    }
-    fail(u"dialdeck-sim did not report its port: %1"_s.arg(seen));
-    return false;
+    return true;
 }
 
 QString CrashHarness::serviceOutput(const QStringList &arguments, int &exitCode)
@@ -320,7 +299,7 @@ QStringList CrashHarness::startArguments() const
             u"--carrier"_s,
             u"plivo"_s,
             u"--plivo-url"_s,
-            u"http://127.0.0.1:%1"_s.arg(m_simPort),
+            m_sim->baseUrl(),
             u"--plivo-auth-id"_s,
             SimAuthId,
             u"--plivo-token-file"_s,

@@ -7,10 +7,11 @@
 #include <functional>
 #include <memory>
 
-class QProcess;
 class QTemporaryDir;
 
 namespace Dialdeck {
+
+class SimulatorProcess;
 
 // Settings of one crash run. The defaults are the CI mode: a few hundred
 // calls and five kills.
@@ -100,14 +101,13 @@ private:
     CrashRunOptions m_options;
     CrashRunReport m_report;
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<QProcess> m_sim;
+    std::unique_ptr<SimulatorProcess> m_sim;
     std::function<void(const QString &)> m_progress;
     QString m_store;
     QString m_journal;
     QString m_tokenFile;
     QString m_batchId;
     QString m_phoneIds;
-    int m_simPort = 0;
     int m_callbackPort = 0;
 };
 

@@ -16,8 +16,9 @@ SimulatorProcess::~SimulatorProcess()
 QString SimulatorProcess::start(const QString &tokenFile, const QString &logFile,
                                 const QStringList &extra)
 {
-    const QString binary =
-        QDir(qEnvironmentVariable("DIALDECK_BIN_DIR")).filePath(u"dialdeck-sim"_s);
+    const QString binaryDir =
+        m_binaryDir.isEmpty() ? qEnvironmentVariable("DIALDECK_BIN_DIR") : m_binaryDir;
+    const QString binary = QDir(binaryDir).filePath(u"dialdeck-sim"_s);
     if (!QFile::exists(binary))
         return u"dialdeck-sim not found at %1"_s.arg(binary);
 

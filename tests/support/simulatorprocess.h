@@ -18,9 +18,13 @@ public:
     ~SimulatorProcess();
     Q_DISABLE_COPY_MOVE(SimulatorProcess)
 
-    // Starts the dialdeck-sim of DIALDECK_BIN_DIR with --listen 127.0.0.1:0,
-    // the token file and `extra` options, and waits up to 10 s for its
-    // "listening" line. Returns an empty string, or why it did not start.
+    // Sets the folder of the dialdeck-sim program. Without it, start() uses
+    // the DIALDECK_BIN_DIR environment variable that CTest sets.
+    void setBinaryDir(const QString &binaryDir) { m_binaryDir = binaryDir; }
+
+    // Starts dialdeck-sim with --listen 127.0.0.1:0, the token file and
+    // `extra` options, and waits up to 10 s for its "listening" line. Returns
+    // an empty string, or the reason it did not start.
     QString start(const QString &tokenFile, const QString &logFile, const QStringList &extra = {});
     void stop();
 
@@ -33,6 +37,7 @@ public:
     static bool writeTokenFile(const QString &path, const QByteArray &content);
 
 private:
+    QString m_binaryDir;
     std::unique_ptr<QProcess> m_process;
     int m_port = 0;
 };
