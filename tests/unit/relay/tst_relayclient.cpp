@@ -66,12 +66,14 @@ private Q_SLOTS:
     void resetContinuesFromFirstHeldSeq();
     void resetMovesCursorBackToReplacedLog();
     void reconnectResumesWithoutResetOrRepeat();
+    void wrongTokenStopsClient();
 
 private:
     bool postRings(int count);
     bool writeCursor(qint64 seq);
     qint64 storedCursor();
-    std::unique_ptr<RelayClient> makeClient();
+    // Creates a client of the channel with `token`, or with the channel's token when it is empty.
+    std::unique_ptr<RelayClient> makeClient(const QByteArray &token = {});
 
     std::unique_ptr<QTemporaryDir> m_storeDir;
     QString m_storePath;
@@ -155,11 +157,11 @@ qint64 TestRelayClient::storedCursor()
     return query.value(0).toLongLong();
 }
 
-std::unique_ptr<RelayClient> TestRelayClient::makeClient()
+std::unique_ptr<RelayClient> TestRelayClient::makeClient(const QByteArray &token)
 {
     RelayClient::Settings settings;
     settings.url = m_bed->webSocketUrl();
-    settings.token = m_bed->clientToken();
+    settings.token = token.isEmpty() ? m_bed->clientToken() : token;
     settings.storePath = m_storePath;
     // Short reconnect delays, so that a restarted relay is reached within the waits.
     settings.minBackoffMs = 20;
@@ -259,6 +261,29 @@ void TestRelayClient::reconnectResumesWithoutResetOrRepeat()
     QTRY_COMPARE_WITH_TIMEOUT(storedCursor(), qint64(5), DeliveryWaitMs);
 
     client->stop();
+}
+
+void TestRelayClient::wrongTokenStopsClient()
+{
+    QVERIFY(postRings(1));
+
+    std::unique_ptr<RelayClient> client = makeClient(m_bed->clientToken() + 'x');
+    QSignalSpy failed(client.get(), &RelayClient::failed);
+    QSignalSpy reconnecting(client.get(), &RelayClient::reconnecting);
+    QSignalSpy applied(client.get(), &RelayClient::eventApplied);
+    client->start();
+
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, DeliveryWaitMs);
+    const QString message = failed.first().at(0).toString();
+    QVERIFY2(message.contains(RelayTestBed::Channel), qPrintable(message));
+
+    // A wrong token is not retried, because reconnecting cannot fix it. The
+    // wait is ten times the longest reconnect delay of makeClient().
+    QTest::qWait(2000);
+    QVERIFY(reconnecting.isEmpty());
+    QVERIFY(applied.isEmpty());
+    QVERIFY(!client->isConnected());
+    QCOMPARE(storedCursor(), qint64(-1));
 }
 
 QTEST_GUILESS_MAIN(TestRelayClient)

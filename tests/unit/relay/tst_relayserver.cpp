@@ -142,6 +142,8 @@ private Q_SLOTS:
     void helloResumesOrResets();
     void intakeRateLimitRejectsBeyondBurst();
     void connectionLimitRejectsExtraWebSocket();
+    void webSocketWithWrongTokenIsRejected_data();
+    void webSocketWithWrongTokenIsRejected();
     void bodySizeLimitIsExact();
     void healthReportsConnectionsAndStore();
     void tlsCallbackAndWebSocket();
@@ -304,6 +306,39 @@ void TestRelayServer::connectionLimitRejectsExtraWebSocket()
     fourth.send(RelayFrame::hello(0));
     QTRY_COMPARE_WITH_TIMEOUT(fourth.eventSeqs(), QList<qint64>{1}, FrameWaitMs);
     QCOMPARE(m_bed->server()->sessionCount(), 2);
+}
+
+void TestRelayServer::webSocketWithWrongTokenIsRejected_data()
+{
+    QTest::addColumn<QString>("channel");
+    QTest::addColumn<bool>("rightToken");
+
+    QTest::newRow("wrong token") << RelayTestBed::Channel.toString() << false;
+    QTest::newRow("unknown channel") << u"elsewhere"_s << true;
+}
+
+void TestRelayServer::webSocketWithWrongTokenIsRejected()
+{
+    QFETCH(QString, channel);
+    QFETCH(bool, rightToken);
+
+    const QString error = m_bed->startServer(m_bed->config());
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(postRings(1));
+
+    QUrl url = m_bed->webSocketUrl();
+    url.setPath(u"/ws/"_s + channel);
+    const QByteArray token = rightToken ? m_bed->clientToken() : m_bed->clientToken() + 'x';
+    FrameRecorder client;
+    QVERIFY2(client.open(url, token), qPrintable(client.errorString()));
+    client.send(RelayFrame::hello(0));
+
+    QTRY_VERIFY_WITH_TIMEOUT(!client.isConnected(), FrameWaitMs);
+    QCOMPARE(client.frames.size(), 1);
+    QCOMPARE(client.frames.first().type, RelayFrame::Type::Error);
+    QCOMPARE(client.frames.first().code, u"unauthorized"_s);
+    QCOMPARE(client.eventSeqs(), QList<qint64>{});
+    QCOMPARE(m_bed->server()->sessionCount(), 0);
 }
 
 void TestRelayServer::bodySizeLimitIsExact()
