@@ -23,7 +23,8 @@ ConsoleRelay::~ConsoleRelay()
         return;
     }
 
-    // stop() only closes the socket and stops the timers; it never waits on the relay.
+    // stop() closes the socket without waiting for the relay's answer, so this
+    // waits only for the relay thread to run it.
     RelayClient *client = m_client;
     QMetaObject::invokeMethod(client, [client] { client->stop(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();

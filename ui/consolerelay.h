@@ -10,7 +10,7 @@ class Engine;
 
 // Runs the console's RelayClient on a thread of its own, so the WebSocket,
 // the frames and the client's cursor read never occupy the UI thread.
-// Connect to client()'s signals with a receiver on the UI thread; they
+// Connect to client()'s signals with a receiver on the UI thread, so they
 // arrive queued. The destructor stops the client on its thread, then quits
 // the thread and waits for it, so destroy this before the engine.
 class ConsoleRelay final

@@ -101,8 +101,8 @@ QString ConsoleSettings::relayPublicUrl() const
     if (!plivoPublicUrl.isEmpty() || !relayUrlProblem(relayUrl).isEmpty())
         return plivoPublicUrl;
 
-    // The relay prints its WebSocket URL as <public URL>ws/<channel> with the
-    // scheme http or https turned into ws or wss; this undoes that.
+    // The relay prints its WebSocket URL as <public URL>ws/<channel>, with the
+    // scheme http or https turned into ws or wss. This turns it back.
     QUrl url(relayUrl);
     url.setScheme(url.scheme() == u"wss" ? u"https"_s : u"http"_s);
     QString path = url.path();

@@ -22,7 +22,7 @@ struct ConsoleSettings
     // ADDR:PORT at which the console receives Plivo's callbacks.
     QString plivoListen = QStringLiteral("127.0.0.1:8081");
     // The URL at which Plivo reaches that listener; empty uses the listener's own address.
-    // With the relay it is the relay's public URL; empty derives it from relayUrl.
+    // With the relay it is the relay's public URL, and empty derives it from relayUrl.
     QString plivoPublicUrl;
     // How Plivo's callbacks arrive: "direct" (the console's callback listener)
     // or "relay" (a dialdeck-relay channel, over a WebSocket).

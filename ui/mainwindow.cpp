@@ -588,7 +588,7 @@ void MainWindow::applyRelaySettings(const ConsoleSettings &previous, bool tokenC
     }
 
     // The engine keeps giving Plivo the old channel's callback URLs until it
-    // restarts; the relay stores those callbacks until a client fetches them.
+    // restarts, and the relay stores those callbacks until a client fetches them.
     m_relayStatus->showStopped(tr("Restart the console to apply the new callback settings."));
     logMessage(QtWarningMsg, tr("The relay client stopped because the callback settings changed. "
                                 "Restart the console to apply them; until then the callbacks "

@@ -170,7 +170,7 @@ private:
     // channel and the relay's public URL it was started with.
     QString m_engineRelayChannel;
     QString m_engineRelayPublicUrl;
-    // Feeds the engine the relay channel's callbacks; destroyed before the engine thread.
+    // Feeds the engine the relay channel's callbacks. Destroyed before the engine thread.
     std::unique_ptr<ConsoleRelay> m_relay;
     // Plivo's callbacks for the engine; destroyed before the engine thread.
     std::unique_ptr<WebhookListener> m_plivoListener;

@@ -18,7 +18,7 @@ namespace Dialdeck {
 class PlivoTokenStore final
 {
 public:
-    // Which token a store keeps.
+    // The token a store keeps: its keychain key, its environment variable and its name.
     struct Secret
     {
         QString keychainKey;

@@ -39,8 +39,8 @@ public Q_SLOTS:
     void showStopped(const QString &reason);
 
 Q_SIGNALS:
-    // The label's text changed to `text`; lets tests see states that last
-    // less than a poll interval.
+    // The label's text changed to `text`. Tests use it to see states that
+    // last less than a poll interval.
     void textShown(const QString &text);
 
 private:

@@ -59,8 +59,8 @@ private:
     void showRelayTokenSource();
     void updateCarrierFields();
     QStringList relayProblems() const;
-    // Stores the token typed into `edit` through `store`, then calls `next`;
-    // on a keychain failure shows why in `status` and keeps the dialog open.
+    // Stores the token typed into `edit` through `store`, then calls `next`.
+    // On a keychain failure it shows why in `status` and keeps the dialog open.
     void saveToken(PlivoTokenStore &store, QLineEdit *edit, QLabel *status, bool &keptForSession,
                    const std::function<void()> &next);
     QStringList plivoProblems() const;

@@ -306,7 +306,7 @@ void TestRelayConsole::missingRelayTokenShowsInStatus()
 }
 
 // A new relay URL for the same channel and public URL restarts the client at
-// once; a change of the callback URLs stops it until the next start.
+// once. A change of the callback URLs stops it until the next start.
 void TestRelayConsole::settingsChangeRestartsRelayClient()
 {
     saveRelaySettings();
@@ -329,15 +329,15 @@ void TestRelayConsole::settingsChangeRestartsRelayClient()
     };
 
     // The relay directly instead of through the proxy: the same channel.
-    QSignalSpy shown(status, &RelayStatusLabel::textShown);
+    QSignalSpy statusTexts(status, &RelayStatusLabel::textShown);
     editSettings([this](SettingsDialog *dialog) {
         dialog->findChild<QLineEdit *>(u"relayUrlEdit"_s)->setText(m_relay->webSocketUrl(Channel));
     });
     QVERIFY(!QTest::currentTestFailed());
     QVERIFY(logContains(*window, u"Reconnecting to relay channel office with the new settings."_s));
     QTRY_COMPARE_WITH_TIMEOUT(status->text(), u"Relay: connected"_s, 10000);
-    QVERIFY(!shown.isEmpty());
-    QCOMPARE(shown.first().at(0).toString(), u"Relay: connecting"_s);
+    QVERIFY(!statusTexts.isEmpty());
+    QCOMPARE(statusTexts.first().at(0).toString(), u"Relay: connecting"_s);
     QVERIFY(window->isRelayRunning());
     // The old client closed its connection through the proxy and opened none there.
     QCOMPARE(m_proxy->connectionsAccepted(), 1);
@@ -423,7 +423,7 @@ QHash<QString, QString> TestRelayConsole::journalOutcomes() const
         const QString uuid = line.value(u"call_uuid"_s).toString();
         if (uuid.isEmpty())
             continue;
-        // A placed line comes first; the ended line replaces it.
+        // A placed line comes first, and the ended line replaces it.
         outcomes.insert(uuid, line.value(u"hangup_cause_name"_s).toString());
     }
     return outcomes;
@@ -484,9 +484,9 @@ void TestRelayConsole::consoleDialsBatchThroughRelay()
     console.startEngine = true;
     MainWindow window(console);
     RelayStatusLabel *status = window.relayStatus();
-    QStringList shown;
+    QStringList statusTexts;
     connect(status, &RelayStatusLabel::textShown, this,
-            [&shown](const QString &text) { shown.append(text); });
+            [&statusTexts](const QString &text) { statusTexts.append(text); });
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTRY_VERIFY_WITH_TIMEOUT(window.isEngineOpen(), 15000);
@@ -512,13 +512,13 @@ void TestRelayConsole::consoleDialsBatchThroughRelay()
     // then shows the new connection.
     QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(u"last event at"_s),
                               qPrintable(status->text()), 20000);
-    const qsizetype beforeCut = shown.size();
+    const qsizetype beforeCut = statusTexts.size();
     m_proxy->cutAll();
     const QRegularExpression down(u"^Relay: (reconnecting in \\d+ s|connecting),.*"_s);
     const QRegularExpression up(u"^Relay: connected,.*"_s);
-    QTRY_VERIFY_WITH_TIMEOUT(shown.indexOf(up, shown.indexOf(down, beforeCut)) > beforeCut,
+    QTRY_VERIFY_WITH_TIMEOUT(statusTexts.indexOf(up, statusTexts.indexOf(down, beforeCut)) > beforeCut,
                              10000);
-    QVERIFY2(shown.indexOf(down, beforeCut) >= beforeCut, qPrintable(shown.join(u'\n')));
+    QVERIFY2(statusTexts.indexOf(down, beforeCut) >= beforeCut, qPrintable(statusTexts.join(u'\n')));
 
     // Hold the new link half-open while calls are still under way: no byte
     // moves and no close arrives, so only the client's ping timeout (20 s)
@@ -527,17 +527,17 @@ void TestRelayConsole::consoleDialsBatchThroughRelay()
     QVERIFY(progress);
     QVERIFY2(progress->finishedCalls < progress->totalCalls,
              "the batch ended before the link could be held");
-    const qsizetype beforeHold = shown.size();
-    QElapsedTimer held;
-    held.start();
+    const qsizetype beforeHold = statusTexts.size();
+    QElapsedTimer sinceHold;
+    sinceHold.start();
     m_proxy->holdAll();
-    QTRY_VERIFY_WITH_TIMEOUT(shown.indexOf(down, beforeHold) >= beforeHold, 30000);
-    QVERIFY2(held.elapsed() < 25000, qPrintable(QString::number(held.elapsed())));
-    const qsizetype heldDown = shown.indexOf(down, beforeHold);
+    QTRY_VERIFY_WITH_TIMEOUT(statusTexts.indexOf(down, beforeHold) >= beforeHold, 30000);
+    QVERIFY2(sinceHold.elapsed() < 25000, qPrintable(QString::number(sinceHold.elapsed())));
+    const qsizetype heldDown = statusTexts.indexOf(down, beforeHold);
     const QRegularExpression replayed(
         u"^Relay: connected, last event at .*, \\d+ backlog event\\(s\\) replayed$"_s);
-    QTRY_VERIFY2_WITH_TIMEOUT(shown.indexOf(replayed, heldDown) > heldDown,
-                              qPrintable(shown.join(u'\n')), 15000);
+    QTRY_VERIFY2_WITH_TIMEOUT(statusTexts.indexOf(replayed, heldDown) > heldDown,
+                              qPrintable(statusTexts.join(u'\n')), 15000);
     QVERIFY(m_proxy->connectionsAccepted() >= 3);
 
     Result<Connection> check = Connection::openSqlite(m_storePath, u"relayconsole-test"_s);

@@ -29,9 +29,9 @@ const QString Channel = u"desk"_s;
 } // namespace
 
 // Drives the status bar's relay field with a real RelayClient that talks to a
-// dialdeck-relay process on 127.0.0.1 and commits into a real engine's store:
-// the countdown while the relay is down, the connected state, a rejected
-// token, and the last-event time and backlog count after a reconnect.
+// dialdeck-relay process on 127.0.0.1 and commits into a real engine's store.
+// The cases are the countdown while the relay is down, the connected state, a
+// rejected token, and the last-event time and backlog count after a reconnect.
 class TestRelayStatusLabel : public QObject
 {
     Q_OBJECT

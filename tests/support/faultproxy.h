@@ -29,7 +29,7 @@ public:
     // Aborts both sides of every open connection.
     void cutAll();
     // Stops forwarding on the connections open now and keeps them open, so
-    // neither side sees a close.
+    // neither side receives a close.
     void holdAll();
     // Delays every forwarded chunk by `delayMs` milliseconds; 0 forwards at once.
     void setDelayMs(int delayMs) { m_delayMs = delayMs; }

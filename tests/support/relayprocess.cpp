@@ -61,8 +61,8 @@ QString RelayProcess::addChannel(const QString &channel, const QString &plivoTok
             QString::fromUtf8(add.readAllStandardError()));
     }
 
-    // The token follows the line that says it is shown only now: 43 characters
-    // of URL-safe Base64.
+    // The token, 43 characters of URL-safe Base64, is on the line after the
+    // one with "shown only now".
     const QString printed = QString::fromUtf8(add.readAllStandardOutput());
     const QRegularExpressionMatch token =
         QRegularExpression(u"only now[^\\n]*\\n([A-Za-z0-9_-]{43})\\n"_s).match(printed);
