@@ -86,25 +86,8 @@ RelayServer::~RelayServer() = default;
 Result<quint16> RelayServer::start()
 {
     if (!m_config.tlsCertificateFile.isEmpty()) {
-        QFile certificateFile(m_config.tlsCertificateFile);
-        QFile keyFile(m_config.tlsKeyFile);
-        if (!certificateFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
-            return Error{u"invalid_argument"_s,
-                         tr("Cannot read the TLS certificate %1 or key %2.")
-                             .arg(m_config.tlsCertificateFile, m_config.tlsKeyFile)};
-        }
-        const QSslCertificate certificate(&certificateFile, QSsl::Pem);
-        const QByteArray keyPem = keyFile.readAll();
-        QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
-        if (key.isNull())
-            key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
-        if (certificate.isNull() || key.isNull()) {
-            return Error{u"invalid_argument"_s,
-                         tr("The TLS certificate %1 or key %2 is not PEM, or the key is "
-                            "encrypted.")
-                             .arg(m_config.tlsCertificateFile, m_config.tlsKeyFile)};
-        }
-        sslSetup(certificate, key);
+        if (Result<void> tls = setUpTls(); !tls)
+            return tls.error();
     }
 
     const quint16 port = listen(m_config.listenAddress, m_config.port);
@@ -115,6 +98,45 @@ Result<quint16> RelayServer::start()
     pruneLog();
     m_pruneTimer.start();
     return port;
+}
+
+Result<void> RelayServer::setUpTls()
+{
+    QFile certificateFile(m_config.tlsCertificateFile);
+    if (!certificateFile.open(QIODevice::ReadOnly)) {
+        return Error{u"invalid_argument"_s,
+                     tr("Cannot read the TLS certificate file %1: %2. Check the path and its "
+                        "permissions.")
+                         .arg(m_config.tlsCertificateFile, certificateFile.errorString())};
+    }
+    QFile keyFile(m_config.tlsKeyFile);
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        return Error{u"invalid_argument"_s,
+                     tr("Cannot read the TLS key file %1: %2. Check the path and its "
+                        "permissions.")
+                         .arg(m_config.tlsKeyFile, keyFile.errorString())};
+    }
+
+    const QSslCertificate certificate(&certificateFile, QSsl::Pem);
+    if (certificate.isNull()) {
+        return Error{u"invalid_argument"_s,
+                     tr("The TLS certificate file %1 contains no PEM certificate; give the "
+                        "certificate in PEM form (\"-----BEGIN CERTIFICATE-----\").")
+                         .arg(m_config.tlsCertificateFile)};
+    }
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull()) {
+        return Error{u"invalid_argument"_s,
+                     tr("The TLS key file %1 contains no unencrypted PEM RSA or EC key; remove "
+                        "its pass phrase or convert it to PEM.")
+                         .arg(m_config.tlsKeyFile)};
+    }
+
+    sslSetup(certificate, key);
+    return {};
 }
 
 int RelayServer::sessionCount() const

@@ -74,6 +74,8 @@ private:
         QByteArray answerDocument;
     };
 
+    // Loads the configured certificate and key; the error names the file that failed.
+    Result<void> setUpTls();
     void handleIntake(const QString &channelName, const QString &kind,
                       const QHttpServerRequest &request, QTcpSocket *socket);
     void commitPending();
