@@ -61,6 +61,7 @@ private Q_SLOTS:
     void cleanup();
 
     void settingsSaveRelayTokenInKeychain();
+    void keychainFailureKeepsRelayTokenForSession();
     void wrongRelayTokenShowsInStatusAndLog();
     void missingRelayTokenShowsInStatus();
     void settingsChangeRestartsRelayClient();
@@ -85,6 +86,8 @@ private:
     std::unique_ptr<RelayProcess> m_relay;
     std::unique_ptr<FaultProxy> m_proxy;
     QHash<QString, QByteArray> m_keychain;
+    // When set, every keychain call fails with this message.
+    QString m_keychainError;
 };
 
 void TestRelayConsole::initTestCase()
@@ -99,6 +102,7 @@ void TestRelayConsole::init()
 {
     QSettings().clear();
     m_keychain.clear();
+    m_keychainError.clear();
 
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
@@ -142,10 +146,15 @@ SecretKeychain TestRelayConsole::memoryKeychain()
     SecretKeychain keychain;
     keychain.write = [this](const QString &key, const QByteArray &secret,
                             SecretKeychain::Done done) {
-        m_keychain.insert(key, secret);
-        done(QString());
+        if (m_keychainError.isEmpty())
+            m_keychain.insert(key, secret);
+        done(m_keychainError);
     };
     keychain.read = [this](const QString &key, SecretKeychain::ReadDone done) {
+        if (!m_keychainError.isEmpty()) {
+            done({}, m_keychainError);
+            return;
+        }
         if (!m_keychain.contains(key)) {
             done({}, u"The entry does not exist"_s);
             return;
@@ -232,6 +241,48 @@ void TestRelayConsole::settingsSaveRelayTokenInKeychain()
     QFile file(settings.fileName());
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY(!file.readAll().contains(m_clientToken));
+}
+
+void TestRelayConsole::keychainFailureKeepsRelayTokenForSession()
+{
+    m_keychainError = u"Cannot autolaunch D-Bus without X11 $DISPLAY"_s;
+    MainWindow window(options());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.findChild<QAction *>(u"settingsAction"_s)->trigger();
+    SettingsDialog *dialog = window.settingsDialog();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+
+    auto *status = dialog->findChild<QLabel *>(u"relayTokenStatusLabel"_s);
+    QTRY_VERIFY2(status->text().contains(u"DIALDECK_RELAY_TOKEN"_s), qPrintable(status->text()));
+    QVERIFY2(status->text().contains(m_keychainError), qPrintable(status->text()));
+
+    auto *carrier = dialog->findChild<QComboBox *>(u"carrierCombo"_s);
+    carrier->setCurrentIndex(carrier->findData(u"plivo-custom"_s));
+    dialog->findChild<QLineEdit *>(u"plivoBaseUrlEdit"_s)->setText(m_sim.baseUrl());
+    dialog->findChild<QLineEdit *>(u"plivoAuthIdEdit"_s)->setText(SimAuthId);
+    auto *callbacks = dialog->findChild<QComboBox *>(u"plivoCallbacksCombo"_s);
+    callbacks->setCurrentIndex(callbacks->findData(u"relay"_s));
+    dialog->findChild<QLineEdit *>(u"relayUrlEdit"_s)->setText(m_relay->webSocketUrl(Channel));
+    auto *relayToken = dialog->findChild<QLineEdit *>(u"relayTokenEdit"_s);
+    relayToken->setText(QString::fromLatin1(m_clientToken));
+    auto *buttons = dialog->findChild<QDialogButtonBox *>(u"settingsButtons"_s);
+    buttons->button(QDialogButtonBox::Ok)->click();
+
+    // The dialog stays open and says what happened and what the fallback is.
+    QTRY_VERIFY2(status->text().contains(u"keychain is unavailable"_s), qPrintable(status->text()));
+    QVERIFY2(status->text().contains(u"only for this session"_s), qPrintable(status->text()));
+    QVERIFY2(status->text().contains(u"DIALDECK_RELAY_TOKEN"_s), qPrintable(status->text()));
+    QVERIFY(dialog->isVisible());
+    QVERIFY(relayToken->text().isEmpty());
+    QVERIFY(m_keychain.isEmpty());
+    QVERIFY(window.relayTokens().hasSessionToken());
+    QVERIFY(!window.plivoTokens().hasSessionToken());
+
+    buttons->button(QDialogButtonBox::Ok)->click();
+    QTRY_VERIFY(!window.settingsDialog());
+    QVERIFY(ConsoleSettings::load().usesRelay());
 }
 
 void TestRelayConsole::saveRelaySettings()
