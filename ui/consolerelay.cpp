@@ -26,7 +26,8 @@ ConsoleRelay::~ConsoleRelay()
     // stop() closes the socket without waiting for the relay's answer, so this
     // waits only for the relay thread to run it.
     RelayClient *client = m_client;
-    QMetaObject::invokeMethod(client, [client] { client->stop(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        client, [client] { client->stop(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
     qCInfo(lcUi).noquote() << "Stopped the relay client of" << m_url.toString(QUrl::RemoveUserInfo);
@@ -36,7 +37,8 @@ void ConsoleRelay::start()
 {
     m_thread.start();
     RelayClient *client = m_client;
-    QMetaObject::invokeMethod(client, [client] { client->start(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        client, [client] { client->start(); }, Qt::QueuedConnection);
     qCInfo(lcUi).noquote() << "Started the relay client of" << m_url.toString(QUrl::RemoveUserInfo);
 }
 

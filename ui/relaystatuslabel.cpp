@@ -124,10 +124,10 @@ void RelayStatusLabel::updateText()
     if (m_state != State::NotConfigured && m_backlogReplayed > 0)
         text += tr(", %n backlog event(s) replayed", nullptr, m_backlogReplayed);
 
-    setToolTip(m_url.isEmpty()
-                   ? text
-                   : tr("dialdeck-relay channel %1\n%2")
-                         .arg(m_url.toString(QUrl::RemoveUserInfo), text));
+    setToolTip(
+        m_url.isEmpty()
+            ? text
+            : tr("dialdeck-relay channel %1\n%2").arg(m_url.toString(QUrl::RemoveUserInfo), text));
     if (text == this->text())
         return;
     setText(text);

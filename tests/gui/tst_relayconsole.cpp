@@ -5,8 +5,8 @@
 #include "logmodel.h"
 #include "mainwindow.h"
 #include "plivotokenstore.h"
-#include "relaystatuslabel.h"
 #include "relayprocess.h"
+#include "relaystatuslabel.h"
 #include "rotationpanel.h"
 #include "settingsdialog.h"
 #include "simulatorprocess.h"
@@ -494,9 +494,9 @@ void TestRelayConsole::checkOutcomes(QSqlDatabase store, const QString &batchId)
 
     const QHash<QString, QString> placed = journalOutcomes();
     QCOMPARE(placed.size(), BatchContacts);
-    QVERIFY(query.exec(u"SELECT id, COALESCE(call_uuid, ''), COALESCE(outcome, ''), "
-                       "COALESCE(hangup_cause, '') FROM attempts WHERE batch_id = '%1'"_s
-                           .arg(batchId)));
+    QVERIFY(query.exec(
+        u"SELECT id, COALESCE(call_uuid, ''), COALESCE(outcome, ''), "
+        "COALESCE(hangup_cause, '') FROM attempts WHERE batch_id = '%1'"_s.arg(batchId)));
     QSet<QString> attempted;
     while (query.next()) {
         const QString attempt = query.value(0).toString();
@@ -567,9 +567,10 @@ void TestRelayConsole::consoleDialsBatchThroughRelay()
     m_proxy->cutAll();
     const QRegularExpression down(u"^Relay: (reconnecting in \\d+ s|connecting),.*"_s);
     const QRegularExpression up(u"^Relay: connected,.*"_s);
-    QTRY_VERIFY_WITH_TIMEOUT(statusTexts.indexOf(up, statusTexts.indexOf(down, beforeCut)) > beforeCut,
-                             10000);
-    QVERIFY2(statusTexts.indexOf(down, beforeCut) >= beforeCut, qPrintable(statusTexts.join(u'\n')));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        statusTexts.indexOf(up, statusTexts.indexOf(down, beforeCut)) > beforeCut, 10000);
+    QVERIFY2(statusTexts.indexOf(down, beforeCut) >= beforeCut,
+             qPrintable(statusTexts.join(u'\n')));
 
     // Hold the new link half-open while calls are still under way: no byte
     // moves and no close arrives, so only the client's ping timeout (20 s)

@@ -3,8 +3,8 @@
 #include "dialer/enginethread.h"
 #include "faultproxy.h"
 #include "relay/relayclient.h"
-#include "relaystatuslabel.h"
 #include "relayprocess.h"
+#include "relaystatuslabel.h"
 #include "simulatorprocess.h"
 
 #include <QNetworkAccessManager>
@@ -118,7 +118,8 @@ bool TestRelayStatusLabel::postHangup(qint64 attemptId)
     QByteArray body;
     for (const auto &[key, value] : params)
         body += (body.isEmpty() ? "" : "&") + key.toUtf8() + '=' + QUrl::toPercentEncoding(value);
-    const QString nonce = QString::number(QDateTime::currentMSecsSinceEpoch()) + QString::number(attemptId);
+    const QString nonce =
+        QString::number(QDateTime::currentMSecsSinceEpoch()) + QString::number(attemptId);
 
     QNetworkAccessManager network;
     QNetworkRequest request{QUrl(url)};
@@ -257,7 +258,8 @@ void TestRelayStatusLabel::backlogCountedAfterReconnect()
     QStringList texts;
     for (const QList<QVariant> &signal : std::as_const(shown))
         texts.append(signal.at(0).toString());
-    const qsizetype down = texts.indexOf(QRegularExpression(u"^Relay: (reconnecting in \\d s|connecting),.*"_s));
+    const qsizetype down =
+        texts.indexOf(QRegularExpression(u"^Relay: (reconnecting in \\d s|connecting),.*"_s));
     QVERIFY2(down >= 0, qPrintable(texts.join(u'\n')));
     const qsizetype up = texts.indexOf(QRegularExpression(u"^Relay: connected,.*"_s), down);
     QVERIFY2(up > down, qPrintable(texts.join(u'\n')));

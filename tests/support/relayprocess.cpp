@@ -81,8 +81,8 @@ QString RelayProcess::start()
     // The log goes to a file: an unread pipe would fill and stall the relay.
     m_process->setStandardErrorFile(m_logFile, QIODevice::Append);
     m_process->start(binary(), {u"--listen"_s, u"127.0.0.1:%1"_s.arg(m_port), u"--database"_s,
-                                m_databasePath, u"--public-url"_s, publicUrl(),
-                                u"--intake-rate"_s, u"1000"_s, u"--intake-burst"_s, u"1000"_s});
+                                m_databasePath, u"--public-url"_s, publicUrl(), u"--intake-rate"_s,
+                                u"1000"_s, u"--intake-burst"_s, u"1000"_s});
     if (!m_process->waitForStarted(5000))
         return u"dialdeck-relay did not start: %1"_s.arg(m_process->errorString());
 
