@@ -103,18 +103,15 @@ Result<quint16> RelayServer::start()
 Result<void> RelayServer::setUpTls()
 {
     QFile certificateFile(m_config.tlsCertificateFile);
-    if (!certificateFile.open(QIODevice::ReadOnly)) {
-        return Error{u"invalid_argument"_s,
-                     tr("Cannot read the TLS certificate file %1: %2. Check the path and its "
-                        "permissions.")
-                         .arg(m_config.tlsCertificateFile, certificateFile.errorString())};
-    }
     QFile keyFile(m_config.tlsKeyFile);
-    if (!keyFile.open(QIODevice::ReadOnly)) {
-        return Error{u"invalid_argument"_s,
-                     tr("Cannot read the TLS key file %1: %2. Check the path and its "
-                        "permissions.")
-                         .arg(m_config.tlsKeyFile, keyFile.errorString())};
+    for (const auto &[file, what] :
+         {std::pair{&certificateFile, tr("certificate")}, std::pair{&keyFile, tr("key")}}) {
+        if (!file->open(QIODevice::ReadOnly)) {
+            return Error{u"invalid_argument"_s,
+                         tr("Cannot read the TLS %1 file %2: %3. Check the path and its "
+                            "permissions.")
+                             .arg(what, file->fileName(), file->errorString())};
+        }
     }
 
     const QSslCertificate certificate(&certificateFile, QSsl::Pem);
