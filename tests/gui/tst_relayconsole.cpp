@@ -270,7 +270,7 @@ void TestRelayConsole::keychainFailureKeepsRelayTokenForSession()
     auto *buttons = dialog->findChild<QDialogButtonBox *>(u"settingsButtons"_s);
     buttons->button(QDialogButtonBox::Ok)->click();
 
-    // The dialog stays open and says what happened and what the fallback is.
+    // The dialog stays open and shows the keychain's error and the fallback.
     QTRY_VERIFY2(status->text().contains(u"keychain is unavailable"_s), qPrintable(status->text()));
     QVERIFY2(status->text().contains(u"only for this session"_s), qPrintable(status->text()));
     QVERIFY2(status->text().contains(u"DIALDECK_RELAY_TOKEN"_s), qPrintable(status->text()));
