@@ -1,6 +1,7 @@
 #include "consolesettings.h"
 #include "import/importer.h"
 #include "mainwindow.h"
+#include "memorykeychain.h"
 #include "plivoimportdialog.h"
 #include "plivotokenstore.h"
 #include "rotationpanel.h"
@@ -59,7 +60,6 @@ private Q_SLOTS:
     void consoleImportsNumbersAndDialsBatch();
 
 private:
-    SecretKeychain memoryKeychain();
     ConsoleOptions options();
     SettingsDialog *openSettings(MainWindow &window);
     void fillPlivoFields(SettingsDialog *dialog, const QString &token);
@@ -72,8 +72,7 @@ private:
     QString m_storePath;
     QString m_journal;
     SimulatorProcess m_sim;
-    QHash<QString, QByteArray> m_keychain;
-    QString m_keychainError;
+    MemoryKeychain m_keychain;
 };
 
 void TestPlivoConsole::initTestCase()
@@ -87,7 +86,6 @@ void TestPlivoConsole::init()
 {
     QSettings().clear();
     m_keychain.clear();
-    m_keychainError.clear();
 
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
@@ -111,39 +109,12 @@ void TestPlivoConsole::cleanup()
     QSqlDatabase::removeDatabase(u"plivoconsole-import"_s);
 }
 
-SecretKeychain TestPlivoConsole::memoryKeychain()
-{
-    SecretKeychain keychain;
-    keychain.write = [this](const QString &key, const QByteArray &secret,
-                            SecretKeychain::Done done) {
-        if (m_keychainError.isEmpty())
-            m_keychain.insert(key, secret);
-        done(m_keychainError);
-    };
-    keychain.read = [this](const QString &key, SecretKeychain::ReadDone done) {
-        if (!m_keychainError.isEmpty()) {
-            done({}, m_keychainError);
-            return;
-        }
-        if (!m_keychain.contains(key)) {
-            done({}, u"The entry does not exist"_s);
-            return;
-        }
-        done(m_keychain.value(key), QString());
-    };
-    keychain.remove = [this](const QString &key, SecretKeychain::Done done) {
-        m_keychain.remove(key);
-        done(QString());
-    };
-    return keychain;
-}
-
 ConsoleOptions TestPlivoConsole::options()
 {
     ConsoleOptions console;
     console.storePath = m_storePath;
     console.startEngine = false;
-    console.keychain = memoryKeychain();
+    console.keychain = m_keychain.keychain();
     return console;
 }
 
@@ -187,7 +158,7 @@ void TestPlivoConsole::settingsSaveTokenInKeychain()
     buttons->button(QDialogButtonBox::Ok)->click();
     QTRY_VERIFY(!window.settingsDialog());
 
-    QCOMPARE(m_keychain.value(PlivoTokenStore::keychainKey()), SimToken);
+    QCOMPARE(m_keychain.entries.value(PlivoTokenStore::keychainKey()), SimToken);
     const ConsoleSettings saved = ConsoleSettings::load();
     QCOMPARE(saved.carrier, u"plivo"_s);
     QCOMPARE(saved.plivoBaseUrl, simulatorUrl());
@@ -211,7 +182,7 @@ void TestPlivoConsole::settingsSaveTokenInKeychain()
 
 void TestPlivoConsole::keychainFailureKeepsSessionToken()
 {
-    m_keychainError = NoDbusError;
+    m_keychain.error = NoDbusError;
     MainWindow window(options());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -232,7 +203,7 @@ void TestPlivoConsole::keychainFailureKeepsSessionToken()
     QVERIFY2(status->text().contains(u"only for this session"_s), qPrintable(status->text()));
     QVERIFY2(status->text().contains(u"DIALDECK_PLIVO_AUTH_TOKEN"_s), qPrintable(status->text()));
     QVERIFY(dialog->isVisible());
-    QVERIFY(m_keychain.isEmpty());
+    QVERIFY(m_keychain.entries.isEmpty());
     QVERIFY(window.plivoTokens().hasSessionToken());
 
     // Test Connection uses the session token.
@@ -277,7 +248,7 @@ void TestPlivoConsole::savePlivoSettings()
     settings.plivoAuthId = SimAuthId;
     settings.plivoListen = u"127.0.0.1:0"_s;
     settings.save();
-    m_keychain.insert(PlivoTokenStore::keychainKey(), SimToken);
+    m_keychain.entries.insert(PlivoTokenStore::keychainKey(), SimToken);
 }
 
 // Imports the Google Contacts sample with a window open all day, every day.

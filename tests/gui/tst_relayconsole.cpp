@@ -4,6 +4,7 @@
 #include "import/importer.h"
 #include "logmodel.h"
 #include "mainwindow.h"
+#include "memorykeychain.h"
 #include "plivotokenstore.h"
 #include "relayprocess.h"
 #include "relaystatuslabel.h"
@@ -68,7 +69,6 @@ private Q_SLOTS:
     void consoleDialsBatchThroughRelay();
 
 private:
-    SecretKeychain memoryKeychain();
     ConsoleOptions options();
     void saveRelaySettings();
     std::unique_ptr<MainWindow> startConsole();
@@ -85,9 +85,7 @@ private:
     SimulatorProcess m_sim;
     std::unique_ptr<RelayProcess> m_relay;
     std::unique_ptr<FaultProxy> m_proxy;
-    QHash<QString, QByteArray> m_keychain;
-    // When set, every keychain call fails with this message.
-    QString m_keychainError;
+    MemoryKeychain m_keychain;
 };
 
 void TestRelayConsole::initTestCase()
@@ -102,7 +100,6 @@ void TestRelayConsole::init()
 {
     QSettings().clear();
     m_keychain.clear();
-    m_keychainError.clear();
 
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
@@ -141,39 +138,12 @@ void TestRelayConsole::cleanup()
     QSqlDatabase::removeDatabase(u"relayconsole-relay"_s);
 }
 
-SecretKeychain TestRelayConsole::memoryKeychain()
-{
-    SecretKeychain keychain;
-    keychain.write = [this](const QString &key, const QByteArray &secret,
-                            SecretKeychain::Done done) {
-        if (m_keychainError.isEmpty())
-            m_keychain.insert(key, secret);
-        done(m_keychainError);
-    };
-    keychain.read = [this](const QString &key, SecretKeychain::ReadDone done) {
-        if (!m_keychainError.isEmpty()) {
-            done({}, m_keychainError);
-            return;
-        }
-        if (!m_keychain.contains(key)) {
-            done({}, u"The entry does not exist"_s);
-            return;
-        }
-        done(m_keychain.value(key), QString());
-    };
-    keychain.remove = [this](const QString &key, SecretKeychain::Done done) {
-        m_keychain.remove(key);
-        done(QString());
-    };
-    return keychain;
-}
-
 ConsoleOptions TestRelayConsole::options()
 {
     ConsoleOptions console;
     console.storePath = m_storePath;
     console.startEngine = false;
-    console.keychain = memoryKeychain();
+    console.keychain = m_keychain.keychain();
     return console;
 }
 
@@ -223,8 +193,8 @@ void TestRelayConsole::settingsSaveRelayTokenInKeychain()
     buttons->button(QDialogButtonBox::Ok)->click();
     QTRY_VERIFY(!window.settingsDialog());
 
-    QCOMPARE(m_keychain.value(PlivoTokenStore::relayToken().keychainKey), m_clientToken);
-    QCOMPARE(m_keychain.value(PlivoTokenStore::keychainKey()), SimToken);
+    QCOMPARE(m_keychain.entries.value(PlivoTokenStore::relayToken().keychainKey), m_clientToken);
+    QCOMPARE(m_keychain.entries.value(PlivoTokenStore::keychainKey()), SimToken);
     const ConsoleSettings saved = ConsoleSettings::load();
     QVERIFY(saved.usesRelay());
     QCOMPARE(saved.relayUrl, u"wss://relay.example.com/ws/office"_s);
@@ -245,7 +215,7 @@ void TestRelayConsole::settingsSaveRelayTokenInKeychain()
 
 void TestRelayConsole::keychainFailureKeepsRelayTokenForSession()
 {
-    m_keychainError = u"Cannot autolaunch D-Bus without X11 $DISPLAY"_s;
+    m_keychain.error = u"Cannot autolaunch D-Bus without X11 $DISPLAY"_s;
     MainWindow window(options());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -256,7 +226,7 @@ void TestRelayConsole::keychainFailureKeepsRelayTokenForSession()
 
     auto *status = dialog->findChild<QLabel *>(u"relayTokenStatusLabel"_s);
     QTRY_VERIFY2(status->text().contains(u"DIALDECK_RELAY_TOKEN"_s), qPrintable(status->text()));
-    QVERIFY2(status->text().contains(m_keychainError), qPrintable(status->text()));
+    QVERIFY2(status->text().contains(m_keychain.error), qPrintable(status->text()));
 
     auto *carrier = dialog->findChild<QComboBox *>(u"carrierCombo"_s);
     carrier->setCurrentIndex(carrier->findData(u"plivo-custom"_s));
@@ -276,7 +246,7 @@ void TestRelayConsole::keychainFailureKeepsRelayTokenForSession()
     QVERIFY2(status->text().contains(u"DIALDECK_RELAY_TOKEN"_s), qPrintable(status->text()));
     QVERIFY(dialog->isVisible());
     QVERIFY(relayToken->text().isEmpty());
-    QVERIFY(m_keychain.isEmpty());
+    QVERIFY(m_keychain.entries.isEmpty());
     QVERIFY(window.relayTokens().hasSessionToken());
     QVERIFY(!window.plivoTokens().hasSessionToken());
 
@@ -296,8 +266,8 @@ void TestRelayConsole::saveRelaySettings()
     settings.relayUrl = m_relay->webSocketUrl(Channel, m_proxy->port());
     settings.plivoPublicUrl = m_relay->publicUrl();
     settings.save();
-    m_keychain.insert(PlivoTokenStore::keychainKey(), SimToken);
-    m_keychain.insert(PlivoTokenStore::relayToken().keychainKey, m_clientToken);
+    m_keychain.entries.insert(PlivoTokenStore::keychainKey(), SimToken);
+    m_keychain.entries.insert(PlivoTokenStore::relayToken().keychainKey, m_clientToken);
 }
 
 std::unique_ptr<MainWindow> TestRelayConsole::startConsole()
@@ -326,7 +296,7 @@ bool TestRelayConsole::logContains(const MainWindow &window, const QString &text
 void TestRelayConsole::wrongRelayTokenShowsInStatusAndLog()
 {
     saveRelaySettings();
-    m_keychain.insert(PlivoTokenStore::relayToken().keychainKey, "not-the-client-token");
+    m_keychain.entries.insert(PlivoTokenStore::relayToken().keychainKey, "not-the-client-token");
     std::unique_ptr<MainWindow> window = startConsole();
     QVERIFY(window);
 
@@ -344,7 +314,7 @@ void TestRelayConsole::wrongRelayTokenShowsInStatusAndLog()
 void TestRelayConsole::missingRelayTokenShowsInStatus()
 {
     saveRelaySettings();
-    m_keychain.remove(PlivoTokenStore::relayToken().keychainKey);
+    m_keychain.entries.remove(PlivoTokenStore::relayToken().keychainKey);
     std::unique_ptr<MainWindow> window = startConsole();
     QVERIFY(window);
 

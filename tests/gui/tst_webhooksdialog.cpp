@@ -2,6 +2,7 @@
 #include "core/ids.h"
 #include "dialer/engine.h"
 #include "mainwindow.h"
+#include "memorykeychain.h"
 #include "store/batchrepository.h"
 #include "store/connection.h"
 #include "store/webhookdeliveryrepository.h"
@@ -68,7 +69,6 @@ private:
     {
         return m_dialog->findChild<T *>(QString::fromLatin1(name));
     }
-    SecretKeychain memoryKeychain();
     void openDialog();
     QString startReceiver();
     QString addEndpoint(const QString &url, const QString &secret);
@@ -83,8 +83,7 @@ private:
     std::unique_ptr<ConsoleWebhooks> m_webhooks;
     std::unique_ptr<WebhooksDialog> m_dialog;
     std::unique_ptr<QHttpServer> m_server;
-    QHash<QString, QByteArray> m_keychain;
-    QString m_keychainError;
+    MemoryKeychain m_keychain;
     bool m_confirmAnswer = true;
     // Status the receiver responds with, and the requests it got with their signatures.
     int m_receiverStatus = 200;
@@ -107,7 +106,6 @@ void TestWebhooksDialog::init()
     m_connection = std::make_unique<Connection>(std::move(connection).value());
 
     m_keychain.clear();
-    m_keychainError.clear();
     m_confirmAnswer = true;
     m_receiverStatus = 200;
     m_signatures.clear();
@@ -116,7 +114,7 @@ void TestWebhooksDialog::init()
     EngineSettings settings;
     settings.storePath = m_storePath;
     m_engine = std::make_unique<Engine>(settings);
-    m_webhooks = std::make_unique<ConsoleWebhooks>(m_storePath, memoryKeychain());
+    m_webhooks = std::make_unique<ConsoleWebhooks>(m_storePath, m_keychain.keychain());
 }
 
 void TestWebhooksDialog::cleanup()
@@ -129,35 +127,14 @@ void TestWebhooksDialog::cleanup()
     m_dir.reset();
 }
 
-SecretKeychain TestWebhooksDialog::memoryKeychain()
-{
-    SecretKeychain keychain;
-    keychain.write = [this](const QString &key, const QByteArray &secret,
-                            SecretKeychain::Done done) {
-        if (m_keychainError.isEmpty())
-            m_keychain.insert(key, secret);
-        done(m_keychainError);
-    };
-    keychain.read = [this](const QString &key, SecretKeychain::ReadDone done) {
-        if (!m_keychain.contains(key)) {
-            done({}, u"The entry does not exist"_s);
-            return;
-        }
-        done(m_keychain.value(key), QString());
-    };
-    keychain.remove = [this](const QString &key, SecretKeychain::Done done) {
-        m_keychain.remove(key);
-        done(QString());
-    };
-    return keychain;
-}
-
 void TestWebhooksDialog::openDialog()
 {
     DialogSeams seams;
     seams.confirm = [this](QWidget *, const QString &, const QString &,
-                           DialogSeams::ConfirmDone done) { done(m_confirmAnswer); };
-    m_dialog = std::make_unique<WebhooksDialog>(m_connection->name(), seams, memoryKeychain(),
+                           DialogSeams::ConfirmDone done) {
+        done(m_confirmAnswer);
+    };
+    m_dialog = std::make_unique<WebhooksDialog>(m_connection->name(), seams, m_keychain.keychain(),
                                                 m_webhooks.get());
     m_dialog->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_dialog.get()));
@@ -166,13 +143,12 @@ void TestWebhooksDialog::openDialog()
 QString TestWebhooksDialog::startReceiver()
 {
     m_server = std::make_unique<QHttpServer>();
-    m_server->route(u"/events"_s, QHttpServerRequest::Method::Post,
-                    [this](const QHttpServerRequest &request) {
-                        m_signatures.append(request.value("X-Dialdeck-Signature"));
-                        m_bodies.append(request.body());
-                        return QHttpServerResponse(
-                            QHttpServerResponder::StatusCode(m_receiverStatus));
-                    });
+    m_server->route(
+        u"/events"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &request) {
+            m_signatures.append(request.value("X-Dialdeck-Signature"));
+            m_bodies.append(request.body());
+            return QHttpServerResponse(QHttpServerResponder::StatusCode(m_receiverStatus));
+        });
     const quint16 port = m_server->listen(QHostAddress::LocalHost, 0);
     return port == 0 ? QString() : u"http://127.0.0.1:%1/events"_s.arg(port);
 }
@@ -230,16 +206,16 @@ void TestWebhooksDialog::addEndpointKeepsSecretInKeychain()
     const QString id = addEndpoint(u"https://127.0.0.1:9/events"_s, secret);
 
     QVERIFY(!id.isEmpty());
-    QCOMPARE(m_keychain.value(u"webhook/"_s + id), secret.toUtf8());
+    QCOMPARE(m_keychain.entries.value(u"webhook/"_s + id), secret.toUtf8());
     QSqlQuery row(m_connection->database());
     QVERIFY(row.exec(u"SELECT * FROM webhook_endpoints"_s));
     QVERIFY(row.next());
     for (int column = 0; column < row.record().count(); ++column)
         QVERIFY(!row.value(column).toString().contains(secret));
     row.finish();
-    QCOMPARE(scalar(u"SELECT secret_location = 'keychain:webhook/%1' FROM webhook_endpoints"_s
-                        .arg(id)),
-             1);
+    QCOMPARE(
+        scalar(u"SELECT secret_location = 'keychain:webhook/%1' FROM webhook_endpoints"_s.arg(id)),
+        1);
 
     auto *table = child<QTableWidget>("webhookEndpointsTable");
     QCOMPARE(table->rowCount(), 1);
@@ -259,12 +235,11 @@ void TestWebhooksDialog::addRejectsBadInput_data()
     const QString secret = u"0123456789abcdef0123"_s;
     QTest::newRow("ftp url") << u"ftp://127.0.0.1/x"_s << QString() << secret
                              << u"not an http or https URL"_s;
-    QTest::newRow("password in url") << u"https://user:pw@127.0.0.1/x"_s << QString() << secret
-                                     << u"user name or password"_s;
+    QTest::newRow("password in url")
+        << u"https://user:pw@127.0.0.1/x"_s << QString() << secret << u"user name or password"_s;
     QTest::newRow("short secret") << u"https://127.0.0.1/x"_s << QString() << u"short"_s
                                   << u"at least 16"_s;
-    QTest::newRow("malformed batch") << u"https://127.0.0.1/x"_s << u"XYZ"_s << secret
-                                     << u"XYZ"_s;
+    QTest::newRow("malformed batch") << u"https://127.0.0.1/x"_s << u"XYZ"_s << secret << u"XYZ"_s;
     QTest::newRow("unknown batch") << u"https://127.0.0.1/x"_s << u"0123456789abcdef01234567"_s
                                    << secret << u"does not exist"_s;
 }
@@ -284,14 +259,14 @@ void TestWebhooksDialog::addRejectsBadInput()
     auto *problem = child<QLabel>("webhooksProblemLabel");
     QVERIFY(problem->isVisible());
     QVERIFY2(problem->text().contains(message), qPrintable(problem->text()));
-    QVERIFY(m_keychain.isEmpty());
+    QVERIFY(m_keychain.entries.isEmpty());
     QCOMPARE(scalar(u"SELECT COUNT(*) FROM webhook_endpoints"_s), 0);
 }
 
 void TestWebhooksDialog::keychainFailureAddsNothing()
 {
     openDialog();
-    m_keychainError = u"The keychain is locked."_s;
+    m_keychain.error = u"The keychain is locked."_s;
 
     const QString id = addEndpoint(u"https://127.0.0.1:9/events"_s, u"0123456789abcdef0123"_s);
 
@@ -330,7 +305,8 @@ void TestWebhooksDialog::retryNowSendsFailedDelivery()
     m_dialog->reload();
     auto *failed = child<QTableWidget>("failedDeliveriesTable");
     QCOMPARE(failed->rowCount(), 1);
-    QVERIFY2(failed->item(0, 7)->text().contains(u"HTTP 503"_s), qPrintable(failed->item(0, 7)->text()));
+    QVERIFY2(failed->item(0, 7)->text().contains(u"HTTP 503"_s),
+             qPrintable(failed->item(0, 7)->text()));
     QCOMPARE(failed->item(0, 5)->text(), u"503"_s);
     QCOMPARE(child<QTableWidget>("webhookEndpointsTable")->item(0, FailedColumn)->text(), u"1"_s);
 
@@ -342,10 +318,10 @@ void TestWebhooksDialog::retryNowSendsFailedDelivery()
                                      "WHERE delivered_at IS NOT NULL"_s),
                               1, 5000);
     QVERIFY(m_signatures.size() > triesBefore);
-    const QByteArray expected = "sha256="
-                                + QMessageAuthenticationCode::hash(m_bodies.last(), secret.toUtf8(),
-                                                                   QCryptographicHash::Sha256)
-                                      .toHex();
+    const QByteArray expected =
+        "sha256=" + QMessageAuthenticationCode::hash(m_bodies.last(), secret.toUtf8(),
+                                                     QCryptographicHash::Sha256)
+                        .toHex();
     QCOMPARE(m_signatures.last(), expected);
     QTRY_COMPARE_WITH_TIMEOUT(failed->rowCount(), 0, 5000);
 }
@@ -372,7 +348,7 @@ void TestWebhooksDialog::disableAndRemoveEndpoint()
     QTest::mouseClick(child<QPushButton>("removeEndpointButton"), Qt::LeftButton);
     QCOMPARE(scalar(u"SELECT COUNT(*) FROM webhook_endpoints"_s), 0);
     QCOMPARE(table->rowCount(), 0);
-    QVERIFY(!m_keychain.contains(u"webhook/"_s + id));
+    QVERIFY(!m_keychain.entries.contains(u"webhook/"_s + id));
 }
 
 void TestWebhooksDialog::consoleReadsKeychainSecretBeforeSending()
@@ -385,7 +361,7 @@ void TestWebhooksDialog::consoleReadsKeychainSecretBeforeSending()
     endpoint.url = url;
     endpoint.secretLocation = u"keychain:webhook/"_s + endpoint.id;
     QVERIFY(WebhookEndpointRepository(m_connection->database()).insert(endpoint).ok());
-    m_keychain.insert(u"webhook/"_s + endpoint.id, secret.toUtf8());
+    m_keychain.entries.insert(u"webhook/"_s + endpoint.id, secret.toUtf8());
     appendEvent(endpoint.id, createBatch());
 
     m_webhooks->start(m_connection->database(), m_engine.get());
@@ -394,10 +370,10 @@ void TestWebhooksDialog::consoleReadsKeychainSecretBeforeSending()
                                      "WHERE delivered_at IS NOT NULL"_s),
                               1, 5000);
     QCOMPARE(m_signatures.size(), 1);
-    const QByteArray expected = "sha256="
-                                + QMessageAuthenticationCode::hash(m_bodies.first(), secret.toUtf8(),
-                                                                   QCryptographicHash::Sha256)
-                                      .toHex();
+    const QByteArray expected =
+        "sha256=" + QMessageAuthenticationCode::hash(m_bodies.first(), secret.toUtf8(),
+                                                     QCryptographicHash::Sha256)
+                        .toHex();
     QCOMPARE(m_signatures.first(), expected);
 }
 
