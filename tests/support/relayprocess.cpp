@@ -1,5 +1,7 @@
 #include "relayprocess.h"
 
+#include "childprocess.h"
+
 #include <QDir>
 #include <QFile>
 #include <QHostAddress>
@@ -86,24 +88,18 @@ QString RelayProcess::start()
     if (!m_process->waitForStarted(5000))
         return u"dialdeck-relay did not start: %1"_s.arg(m_process->errorString());
 
-    QString seen;
-    for (int waited = 0; waited < 100; ++waited) {
-        m_process->waitForReadyRead(100);
-        seen += QString::fromUtf8(m_process->readAllStandardOutput());
-        if (seen.contains(u"dialdeck-relay listening at"_s))
-            return {};
-    }
-    return u"dialdeck-relay printed no listening line in 10 s: %1"_s.arg(seen);
+    QString error;
+    const QRegularExpression ready(u"dialdeck-relay listening at"_s);
+    if (!ChildProcess::waitForOutput(*m_process, ready, error).hasMatch())
+        return error;
+    return {};
 }
 
 void RelayProcess::stop()
 {
     if (!m_process)
         return;
-    m_process->terminate();
-    if (!m_process->waitForFinished(5000))
-        m_process->kill();
-    m_process->waitForFinished();
+    ChildProcess::stop(*m_process);
     m_process.reset();
 }
 

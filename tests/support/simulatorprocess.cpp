@@ -1,5 +1,7 @@
 #include "simulatorprocess.h"
 
+#include "childprocess.h"
+
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
@@ -32,27 +34,19 @@ QString SimulatorProcess::start(const QString &tokenFile, const QString &logFile
         return u"dialdeck-sim did not start: %1"_s.arg(m_process->errorString());
 
     const QRegularExpression ready(u"dialdeck-sim listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
-    QString seen;
-    for (int waited = 0; waited < 100; ++waited) {
-        m_process->waitForReadyRead(100);
-        seen += QString::fromUtf8(m_process->readAllStandardOutput());
-        const QRegularExpressionMatch match = ready.match(seen);
-        if (match.hasMatch()) {
-            m_port = match.captured(1).toInt();
-            return {};
-        }
-    }
-    return u"dialdeck-sim printed no listening line in 10 s: %1"_s.arg(seen);
+    QString error;
+    const QRegularExpressionMatch match = ChildProcess::waitForOutput(*m_process, ready, error);
+    if (!match.hasMatch())
+        return error;
+    m_port = match.captured(1).toInt();
+    return {};
 }
 
 void SimulatorProcess::stop()
 {
     if (!m_process)
         return;
-    m_process->terminate();
-    if (!m_process->waitForFinished(5000))
-        m_process->kill();
-    m_process->waitForFinished();
+    ChildProcess::stop(*m_process);
     m_process.reset();
     m_port = 0;
 }
