@@ -24,6 +24,10 @@ constexpr int CauseNormalHangup = 4000;
 constexpr int CauseEndOfXml = 4010;
 constexpr int CauseScheduledHangup = 6000;
 constexpr int CauseRingTimeout = 6010;
+// Plivo could not fetch the answer URL, or what it returned was not Plivo XML.
+// The callee picked up and heard nothing, so the call was not reached.
+constexpr int CauseAnswerUrlUnreachable = 7011;
+constexpr int CauseInvalidAnswerXml = 8011;
 constexpr int CauseMachine = 9100;
 
 int intValue(const QString &text)
@@ -106,17 +110,19 @@ CallOutcome PlivoCallback::outcomeFor(int causeCode, QStringView callStatus, boo
 {
     if (machine || causeCode == CauseMachine)
         return CallOutcome::Machine;
+    if (causeCode == CauseAnswerUrlUnreachable || causeCode == CauseInvalidAnswerXml)
+        return CallOutcome::Failed;
     if (causeCode == CauseBusy || callStatus == u"busy")
         return CallOutcome::Busy;
-    if (causeCode == CauseNoAnswer || causeCode == CauseRingTimeout || callStatus == u"no-answer"
-        || callStatus == u"timeout")
+    if (causeCode == CauseNoAnswer || causeCode == CauseRingTimeout || callStatus == u"no-answer" ||
+        callStatus == u"timeout")
         return CallOutcome::NoAnswer;
     if (causeCode == CauseCanceled || callStatus == u"cancel")
         return answered ? CallOutcome::Answered : CallOutcome::Cancelled;
     if (callStatus == u"failed")
         return CallOutcome::Failed;
-    if (answered || causeCode == CauseNormalHangup || causeCode == CauseEndOfXml
-        || causeCode == CauseScheduledHangup)
+    if (answered || causeCode == CauseNormalHangup || causeCode == CauseEndOfXml ||
+        causeCode == CauseScheduledHangup)
         return answered ? CallOutcome::Answered : CallOutcome::Failed;
     return CallOutcome::Failed;
 }
@@ -151,8 +157,7 @@ Result<CarrierEvent> PlivoCallback::toEvent(Kind kind, const Params &params, qin
         event.kind = CarrierEvent::Kind::Hangup;
         const QString answerTime = value(params, u"AnswerTime");
         const bool answered = !answerTime.isEmpty() || status == u"completed";
-        const bool machine = truthy(value(params, u"Machine"))
-                             || truthy(value(params, u"machine"));
+        const bool machine = truthy(value(params, u"Machine")) || truthy(value(params, u"machine"));
         const int code = causeCodeFrom(params);
         event.outcome = outcomeFor(code, status, answered, machine);
         event.hangupCause = value(params, u"HangupCauseName");
@@ -161,10 +166,9 @@ Result<CarrierEvent> PlivoCallback::toEvent(Kind kind, const Params &params, qin
         event.talkSeconds = intValue(value(params, u"BillDuration"));
         if (event.talkSeconds == 0 && answered)
             event.talkSeconds = intValue(value(params, u"Duration"));
-        event.ringSeconds = answered
-                                ? secondsBetween(value(params, u"StartTime"), answerTime)
-                                : secondsBetween(value(params, u"StartTime"),
-                                                 value(params, u"EndTime"));
+        event.ringSeconds =
+            answered ? secondsBetween(value(params, u"StartTime"), answerTime)
+                     : secondsBetween(value(params, u"StartTime"), value(params, u"EndTime"));
         event.cost = doubleValue(value(params, u"TotalCost"));
         if (event.cost == 0.0 && event.talkSeconds > 0) {
             // Without TotalCost, the per-minute BillRate over started minutes.
@@ -177,11 +181,10 @@ Result<CarrierEvent> PlivoCallback::toEvent(Kind kind, const Params &params, qin
 
     // Plivo names the event in every callback; a mismatch means the URL and
     // the body do not belong together.
-    const bool fits = reported.isEmpty()
-                      || (kind == Kind::Ring && reported == u"Ring")
-                      || (kind == Kind::Answer && reported == u"StartApp")
-                      || (kind == Kind::Hangup && reported == u"Hangup")
-                      || (kind == Kind::Machine && reported == u"MachineDetection");
+    const bool fits = reported.isEmpty() || (kind == Kind::Ring && reported == u"Ring") ||
+                      (kind == Kind::Answer && reported == u"StartApp") ||
+                      (kind == Kind::Hangup && reported == u"Hangup") ||
+                      (kind == Kind::Machine && reported == u"MachineDetection");
     if (!fits) {
         return Error{u"invalid_argument"_s,
                      tr("The callback reports the event \"%1\" at a URL for another kind of "
@@ -202,8 +205,8 @@ Result<CarrierEvent> PlivoCallback::eventFromCdr(const QJsonObject &cdr, qint64 
     if (event.callUuid.isEmpty())
         return Error{u"invalid_argument"_s, tr("The call record has no call_uuid.")};
 
-    const bool answered = cdr.value(u"answer_time"_s).isString()
-                          && !cdr.value(u"answer_time"_s).toString().isEmpty();
+    const bool answered =
+        cdr.value(u"answer_time"_s).isString() && !cdr.value(u"answer_time"_s).toString().isEmpty();
     const int code = cdr.value(u"hangup_cause_code"_s).toInt();
     event.outcome = outcomeFor(code, QString(), answered, false);
     event.hangupCause = cdr.value(u"hangup_cause_name"_s).toString();

@@ -80,10 +80,14 @@ void TestPlivoCallback::hangupOutcome_data()
                              << int(CallOutcome::NoAnswer);
     QTest::newRow("failed") << u"failed"_s << u"UNALLOCATED_NUMBER"_s << u"3050"_s << u""_s
                             << int(CallOutcome::Failed);
-    QTest::newRow("busy by code only") << u""_s << u""_s << u"3010"_s << u""_s
-                                       << int(CallOutcome::Busy);
+    QTest::newRow("busy by code only")
+        << u""_s << u""_s << u"3010"_s << u""_s << int(CallOutcome::Busy);
     QTest::newRow("machine hung up") << u"completed"_s << u""_s << u"9100"_s
                                      << u"2026-12-07 14:00:08"_s << int(CallOutcome::Machine);
+    QTest::newRow("answer URL unreachable") << u"completed"_s << u"NORMAL_CLEARING"_s << u"7011"_s
+                                            << u"2026-12-07 14:00:08"_s << int(CallOutcome::Failed);
+    QTest::newRow("invalid answer XML") << u"completed"_s << u"NORMAL_CLEARING"_s << u"8011"_s
+                                        << u"2026-12-07 14:00:08"_s << int(CallOutcome::Failed);
     QTest::newRow("canceled before answer") << u"cancel"_s << u"ORIGINATOR_CANCEL"_s << u"1000"_s
                                             << u""_s << int(CallOutcome::Cancelled);
 }
@@ -100,8 +104,8 @@ void TestPlivoCallback::hangupOutcome()
     if (!causeCode.isEmpty())
         params.append({u"HangupCauseCode"_s, causeCode});
 
-    const Result<CarrierEvent> event = PlivoCallback::toEvent(PlivoCallback::Kind::Hangup, params,
-                                                              42, 1000);
+    const Result<CarrierEvent> event =
+        PlivoCallback::toEvent(PlivoCallback::Kind::Hangup, params, 42, 1000);
     QVERIFY2(event.ok(), qPrintable(event ? QString() : event.error().message));
     QVERIFY(event->kind == CarrierEvent::Kind::Hangup);
     QCOMPARE(event->attemptId, 42);
@@ -114,8 +118,8 @@ void TestPlivoCallback::hangupReadsDurationsAndCost()
     Params params = hangupParams(u"completed"_s, u"NORMAL_CLEARING"_s, u"2026-12-07 14:00:08"_s);
     params.append({u"BillRate"_s, u"0.0120"_s});
 
-    const Result<CarrierEvent> event = PlivoCallback::toEvent(PlivoCallback::Kind::Hangup, params,
-                                                              7, 1000);
+    const Result<CarrierEvent> event =
+        PlivoCallback::toEvent(PlivoCallback::Kind::Hangup, params, 7, 1000);
     QVERIFY(event.ok());
     QCOMPARE(event->talkSeconds, 62);
     QCOMPARE(event->ringSeconds, 8);
@@ -131,8 +135,8 @@ void TestPlivoCallback::hangupPrefersTotalCostOverRate()
     params.append({u"TotalCost"_s, u"0.01500"_s});
     params.append({u"HangupCauseName"_s, u"Normal Hangup"_s});
 
-    const Result<CarrierEvent> event = PlivoCallback::toEvent(PlivoCallback::Kind::Hangup, params,
-                                                              7, 1000);
+    const Result<CarrierEvent> event =
+        PlivoCallback::toEvent(PlivoCallback::Kind::Hangup, params, 7, 1000);
     QVERIFY(event.ok());
     QCOMPARE(event->cost, 0.015);
     QCOMPARE(event->hangupCause, u"Normal Hangup"_s);
@@ -140,10 +144,12 @@ void TestPlivoCallback::hangupPrefersTotalCostOverRate()
 
 void TestPlivoCallback::ringAndAnswerCarryUuids()
 {
-    const Params ring{{u"CallUUID"_s, u"c1"_s}, {u"RequestUUID"_s, u"r1"_s},
-                      {u"Event"_s, u"Ring"_s}, {u"CallStatus"_s, u"ringing"_s}};
-    const Result<CarrierEvent> ringing = PlivoCallback::toEvent(PlivoCallback::Kind::Ring, ring, 3,
-                                                                500);
+    const Params ring{{u"CallUUID"_s, u"c1"_s},
+                      {u"RequestUUID"_s, u"r1"_s},
+                      {u"Event"_s, u"Ring"_s},
+                      {u"CallStatus"_s, u"ringing"_s}};
+    const Result<CarrierEvent> ringing =
+        PlivoCallback::toEvent(PlivoCallback::Kind::Ring, ring, 3, 500);
     QVERIFY(ringing.ok());
     QVERIFY(ringing->kind == CarrierEvent::Kind::Ringing);
     QCOMPARE(ringing->callUuid, u"c1"_s);
@@ -151,17 +157,18 @@ void TestPlivoCallback::ringAndAnswerCarryUuids()
     QCOMPARE(ringing->atMs, 500);
 
     const Params answer{{u"CallUUID"_s, u"c1"_s}, {u"Event"_s, u"StartApp"_s}};
-    const Result<CarrierEvent> answered = PlivoCallback::toEvent(PlivoCallback::Kind::Answer,
-                                                                 answer, 3, 600);
+    const Result<CarrierEvent> answered =
+        PlivoCallback::toEvent(PlivoCallback::Kind::Answer, answer, 3, 600);
     QVERIFY(answered.ok());
     QVERIFY(answered->kind == CarrierEvent::Kind::Answered);
 }
 
 void TestPlivoCallback::machineDetectionReadsMachineFlag()
 {
-    const Params machine{{u"CallUUID"_s, u"c1"_s}, {u"Event"_s, u"MachineDetection"_s},
-                         {u"Machine"_s, u"true"_s}};
-    Result<CarrierEvent> event = PlivoCallback::toEvent(PlivoCallback::Kind::Machine, machine, 3, 1);
+    const Params machine{
+        {u"CallUUID"_s, u"c1"_s}, {u"Event"_s, u"MachineDetection"_s}, {u"Machine"_s, u"true"_s}};
+    Result<CarrierEvent> event =
+        PlivoCallback::toEvent(PlivoCallback::Kind::Machine, machine, 3, 1);
     QVERIFY(event.ok());
     QVERIFY(event->kind == CarrierEvent::Kind::MachineDetected);
     QCOMPARE(event->machineResult, u"machine"_s);
@@ -175,8 +182,8 @@ void TestPlivoCallback::machineDetectionReadsMachineFlag()
 void TestPlivoCallback::callbackWithoutCallUuidIsRejected()
 {
     const Params params{{u"Event"_s, u"Hangup"_s}, {u"CallStatus"_s, u"completed"_s}};
-    const Result<CarrierEvent> event = PlivoCallback::toEvent(PlivoCallback::Kind::Hangup, params,
-                                                              3, 1);
+    const Result<CarrierEvent> event =
+        PlivoCallback::toEvent(PlivoCallback::Kind::Hangup, params, 3, 1);
     QVERIFY(!event.ok());
     QVERIFY(event.error().message.contains(u"CallUUID"_s));
 }
@@ -184,8 +191,8 @@ void TestPlivoCallback::callbackWithoutCallUuidIsRejected()
 void TestPlivoCallback::eventThatDoesNotFitItsUrlIsRejected()
 {
     const Params params{{u"CallUUID"_s, u"c1"_s}, {u"Event"_s, u"Hangup"_s}};
-    const Result<CarrierEvent> event = PlivoCallback::toEvent(PlivoCallback::Kind::Ring, params, 3,
-                                                              1);
+    const Result<CarrierEvent> event =
+        PlivoCallback::toEvent(PlivoCallback::Kind::Ring, params, 3, 1);
     QVERIFY(!event.ok());
     QVERIFY(event.error().message.contains(u"Hangup"_s));
 }
@@ -209,7 +216,8 @@ void TestPlivoCallback::cdrBecomesHangup()
         "to_number": "12125550199",
         "total_amount": "0.01200",
         "total_rate": "0.01200"
-    })").object();
+    })")
+                                .object();
 
     const Result<CarrierEvent> event = PlivoCallback::eventFromCdr(cdr, 9, 2000);
     QVERIFY(event.ok());
