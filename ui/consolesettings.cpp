@@ -113,12 +113,7 @@ QString ConsoleSettings::relayPublicUrl() const
 
 QString ConsoleSettings::relayUrlProblem(const QString &url)
 {
-    const QUrl parsed(url);
-    const QStringList segments = parsed.path().split(u'/', Qt::SkipEmptyParts);
-    const bool valid = parsed.isValid() && (parsed.scheme() == u"ws" || parsed.scheme() == u"wss")
-                       && !parsed.host().isEmpty() && !parsed.hasQuery() && !parsed.hasFragment()
-                       && segments.size() >= 2 && segments.at(segments.size() - 2) == u"ws";
-    if (valid)
+    if (RelayClient::isChannelUrl(QUrl(url)))
         return {};
     return QCoreApplication::translate("Dialdeck::ConsoleSettings",
                                        "The relay URL \"%1\" is not a ws:// or wss:// URL ending "

@@ -77,10 +77,10 @@ Result<std::optional<RelayClient::Settings>> CarrierOptions::relay(
         return std::optional<RelayClient::Settings>();
 
     const QUrl url(parser.value(u"relay-url"_s));
-    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")
-        || url.host().isEmpty() || RelayClient::channelOf(url).isEmpty()) {
-        return usageError(tr("The relay URL \"%1\" is not a ws:// or wss:// URL ending in the "
-                             "channel, e.g. wss://relay.example.com/ws/office.")
+    if (!RelayClient::isChannelUrl(url)) {
+        return usageError(tr("The relay URL \"%1\" is not a ws:// or wss:// URL ending in /ws/ "
+                             "and the channel; copy the URL \"dialdeck-relay channel add\" "
+                             "printed, e.g. wss://relay.example.com/ws/office.")
                               .arg(parser.value(u"relay-url"_s)));
     }
     if (!parser.isSet(u"relay-token-file"_s)) {

@@ -37,9 +37,9 @@ Result<qint64> readCursor(const QString &storePath, const QString &channel)
     query.prepare(u"SELECT seq FROM relay_cursors WHERE channel = ?"_s);
     query.addBindValue(channel);
     if (!query.exec()) {
-        return Error{u"store_failed"_s,
-                     tr("Cannot read the position of relay channel %1 from the store.")
-                         .arg(channel)};
+        return Error{
+            u"store_failed"_s,
+            tr("Cannot read the position of relay channel %1 from the store.").arg(channel)};
     }
     return query.next() ? query.value(0).toLongLong() : qint64(0);
 }
@@ -62,9 +62,8 @@ RelayClient::RelayClient(Settings settings, Engine *engine, QObject *parent)
     m_silenceTimer.setSingleShot(true);
     m_silenceTimer.setInterval(m_settings.silenceTimeoutMs);
     connect(&m_silenceTimer, &QTimer::timeout, this, [this] {
-        qCWarning(lcRelayClient).noquote()
-            << "Relay channel" << m_channel << "silent for" << m_settings.silenceTimeoutMs
-            << "ms; reconnecting";
+        qCWarning(lcRelayClient).noquote() << "Relay channel" << m_channel << "silent for"
+                                           << m_settings.silenceTimeoutMs << "ms; reconnecting";
         m_socket->abort();
     });
     m_reconnectTimer.setSingleShot(true);
@@ -82,6 +81,14 @@ QString RelayClient::channelOf(const QUrl &url)
     return url.path().section(u'/', -1, -1, QString::SectionSkipEmpty);
 }
 
+bool RelayClient::isChannelUrl(const QUrl &url)
+{
+    const QStringList segments = url.path().split(u'/', Qt::SkipEmptyParts);
+    return url.isValid() && (url.scheme() == u"ws" || url.scheme() == u"wss") &&
+           !url.host().isEmpty() && !url.hasQuery() && !url.hasFragment() && segments.size() >= 2 &&
+           segments.at(segments.size() - 2) == u"ws";
+}
+
 void RelayClient::start()
 {
     Result<qint64> cursor = readCursor(m_settings.storePath, m_channel);
@@ -92,8 +99,8 @@ void RelayClient::start()
     }
     m_appliedSeq = *cursor;
     m_running = true;
-    qCInfo(lcRelayClient).noquote() << "Relay channel" << m_channel << "resumes after seq"
-                                    << m_appliedSeq;
+    qCInfo(lcRelayClient).noquote()
+        << "Relay channel" << m_channel << "resumes after seq" << m_appliedSeq;
     connectNow();
 }
 
@@ -131,8 +138,8 @@ void RelayClient::onConnected()
     send(RelayFrame::hello(m_appliedSeq));
     m_pingTimer.start();
     m_silenceTimer.start();
-    qCInfo(lcRelayClient).noquote() << "Connected to relay channel" << m_channel << "after seq"
-                                    << m_appliedSeq;
+    qCInfo(lcRelayClient).noquote()
+        << "Connected to relay channel" << m_channel << "after seq" << m_appliedSeq;
     Q_EMIT connected();
 }
 
@@ -151,13 +158,12 @@ void RelayClient::scheduleReconnect()
     // Full jitter: a random delay from 0 to the exponential bound, so many
     // consoles that lost the relay together do not come back together.
     const int exponent = std::min(m_failures, 16);
-    const qint64 bound = std::min<qint64>(m_settings.maxBackoffMs,
-                                          qint64(m_settings.minBackoffMs) << exponent);
+    const qint64 bound =
+        std::min<qint64>(m_settings.maxBackoffMs, qint64(m_settings.minBackoffMs) << exponent);
     const int delay = int(QRandomGenerator::global()->bounded(bound + 1));
     ++m_failures;
     qCInfo(lcRelayClient).noquote() << "Relay channel" << m_channel << "disconnected ("
-                                    << m_socket->errorString() << "); retrying in" << delay
-                                    << "ms";
+                                    << m_socket->errorString() << "); retrying in" << delay << "ms";
     m_reconnectTimer.start(delay);
     Q_EMIT reconnecting(delay);
 }
@@ -184,8 +190,8 @@ void RelayClient::onTextMessage(const QString &text)
         onReset(frame->seq);
         return;
     case RelayFrame::Type::Error:
-        qCCritical(lcRelayClient).noquote() << "Relay channel" << m_channel << "refused:"
-                                            << frame->code << frame->message;
+        qCCritical(lcRelayClient).noquote()
+            << "Relay channel" << m_channel << "refused:" << frame->code << frame->message;
         if (frame->code == u"unauthorized") {
             m_running = false;
             Q_EMIT failed(tr("The relay rejected channel %1: %2").arg(m_channel, frame->message));
@@ -238,8 +244,8 @@ void RelayClient::onEvent(const RelayFrame &frame)
     const std::optional<PlivoCallback::Kind> kind = PlivoCallback::kindFromPath(frame.kind);
     Result<CarrierEvent> event =
         idOk && kind ? PlivoCallback::toEvent(*kind, params, attemptId, 0)
-                     : Result<CarrierEvent>(Error{u"invalid_argument"_s,
-                                                  tr("no attempt id or unknown kind")});
+                     : Result<CarrierEvent>(
+                           Error{u"invalid_argument"_s, tr("no attempt id or unknown kind")});
     if (!event) {
         // The relay checked its signature, so it is Plivo's, just not one of
         // Dialdeck's calls; it is passed over like a duplicate.

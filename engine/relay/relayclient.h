@@ -53,6 +53,9 @@ public:
 
     // The channel name: the last path segment of the URL.
     static QString channelOf(const QUrl &url);
+    // True for a ws:// or wss:// URL with a host, no query or fragment, and a
+    // path ending in /ws/<channel>, the form "dialdeck-relay channel add" prints.
+    static bool isChannelUrl(const QUrl &url);
 
     // Reads the channel's cursor from the store and connects. Call once the
     // engine has opened (its migrations create the cursor table).
