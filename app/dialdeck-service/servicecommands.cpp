@@ -132,14 +132,23 @@ Result<BatchConfig> configFromOptions(const QCommandLineParser &parser)
     return config;
 }
 
-Result<void> writeRejects(const QString &path, const QList<RejectedRow> &rejected)
+Error rejectsWriteError(const QSaveFile &file)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        return Error{u"invalid_argument"_s, tr("Could not write the rejected rows to %1: %2.")
-                                                .arg(path, file.errorString())};
-    }
+    return Error{u"invalid_argument"_s, tr("Could not write the rejected rows to %1: %2.")
+                                            .arg(file.fileName(), file.errorString())};
+}
 
+// Opens the rejects file before the import runs, so an unwritable path fails before a batch
+// exists and a re-run cannot create a second batch. QSaveFile drops the file unless committed.
+Result<void> openRejects(QSaveFile &file)
+{
+    if (!file.open(QIODevice::WriteOnly))
+        return rejectsWriteError(file);
+    return {};
+}
+
+Result<void> writeRejects(QSaveFile &file, const QList<RejectedRow> &rejected)
+{
     auto quote = [](QString value) -> QString {
         value.replace(u'"', u"\"\""_s);
         return u'"' + value + u'"';
@@ -151,10 +160,8 @@ Result<void> writeRejects(const QString &path, const QList<RejectedRow> &rejecte
                << quote(row.reason) << "\r\n";
     }
     stream.flush();
-    if (!file.commit()) {
-        return Error{u"invalid_argument"_s, tr("Could not write the rejected rows to %1: %2.")
-                                                .arg(path, file.errorString())};
-    }
+    if (!file.commit())
+        return rejectsWriteError(file);
     return {};
 }
 
@@ -333,6 +340,12 @@ int ServiceCommands::runImport(const QStringList &arguments)
                                                 .arg(options.batchId));
     }
 
+    QSaveFile rejectsFile(parser.value(u"rejects"_s));
+    if (parser.isSet(u"rejects"_s)) {
+        if (Result<void> opened = openRejects(rejectsFile); !opened)
+            return fail(opened.error());
+    }
+
     Result<Connection> connection = Connection::openSqlite(m_storePath, u"import"_s);
     if (!connection)
         return fail(connection.error());
@@ -350,10 +363,8 @@ int ServiceCommands::runImport(const QStringList &arguments)
 
     printImportSummary(*summary, options.batchName);
     if (parser.isSet(u"rejects"_s)) {
-        if (Result<void> written = writeRejects(parser.value(u"rejects"_s), summary->rejected);
-            !written) {
+        if (Result<void> written = writeRejects(rejectsFile, summary->rejected); !written)
             return fail(written.error());
-        }
     }
     return ExitCode::Ok;
 }

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void serviceRejectsBadInput_data();
     void serviceRejectsBadInput();
     void serviceStartUnknownBatchExitsNotFound();
+    void importUnwritableRejectsImportsNothing();
 
 private:
     Run service(const QStringList &arguments, int timeoutMs = 60000);
@@ -232,6 +233,32 @@ void TestServiceCli::serviceStartUnknownBatchExitsNotFound()
 
     QCOMPARE(run.exitCode, 3);
     QVERIFY2(run.err.contains(u"0123456789abcdef01234567 does not exist"_s), qPrintable(run.err));
+}
+
+void TestServiceCli::importUnwritableRejectsImportsNothing()
+{
+    const QString batchId = u"0123456789abcdef01234567"_s;
+    const QString rejects = m_dir->filePath(u"missing-dir/rejects.csv"_s);
+    const QStringList import = {u"import"_s, dataFile(u"google-contacts.csv"_s), u"--batch-id"_s,
+                                batchId, u"--rejects"_s};
+    // A caller number creates the store, so "status" below can look for the batch in it.
+    QCOMPARE(service({u"phones"_s, u"add"_s, u"+12125550100"_s}).exitCode, 0);
+
+    const Run failed = service(import + QStringList{rejects});
+
+    QCOMPARE(failed.exitCode, 2);
+    QVERIFY2(failed.err.contains(u"Could not write the rejected rows to "_s + rejects),
+             qPrintable(failed.err));
+    QCOMPARE(failed.out, QString());
+    QVERIFY(!QFile::exists(rejects));
+    const Run status = service({u"status"_s, batchId});
+    QCOMPARE(status.exitCode, 3);
+    QVERIFY2(status.err.contains(batchId + u" does not exist"_s), qPrintable(status.err));
+
+    // The same batch id imports cleanly once the path is writable, so no batch was left behind.
+    const Run retried = service(import + QStringList{m_dir->filePath(u"rejects.csv"_s)});
+    QCOMPARE(retried.exitCode, 0);
+    QCOMPARE(retried.out.section(u'\n', 0, 0).trimmed(), batchId);
 }
 
 QTEST_GUILESS_MAIN(TestServiceCli)
