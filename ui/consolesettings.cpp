@@ -1,6 +1,7 @@
 #include "consolesettings.h"
 
 #include "relay/relayclient.h"
+#include "relay/relayhealthcheck.h"
 
 #include <QCoreApplication>
 #include <QSettings>
@@ -101,14 +102,8 @@ QString ConsoleSettings::relayPublicUrl() const
     if (!plivoPublicUrl.isEmpty() || !relayUrlProblem(relayUrl).isEmpty())
         return plivoPublicUrl;
 
-    // The relay prints its WebSocket URL as <public URL>ws/<channel>, with the
-    // scheme http or https turned into ws or wss. This turns it back.
-    QUrl url(relayUrl);
-    url.setScheme(url.scheme() == u"wss" ? u"https"_s : u"http"_s);
-    QString path = url.path();
-    path.chop(path.size() - path.lastIndexOf(u"/ws/"_s) - 1);
-    url.setPath(path);
-    return url.toString();
+    // The relay prints its WebSocket URL as <public URL>ws/<channel>.
+    return RelayHealthCheck::baseUrlOf(QUrl(relayUrl)).toString();
 }
 
 QString ConsoleSettings::relayUrlProblem(const QString &url)

@@ -13,6 +13,7 @@
 #include "import/importer.h"
 #include "import/phonenormaliser.h"
 #include "plivocommand.h"
+#include "relay/relayhealthcheck.h"
 #include "report/csvreportwriter.h"
 #include "store/connection.h"
 #include "store/phonerepository.h"
@@ -644,9 +645,27 @@ int ServiceCommands::runStart(const QStringList &arguments)
         result = fail(ExitCode::StoreFailed, message);
         QCoreApplication::exit(result);
     });
-    QObject::connect(engine, &Engine::opened, qApp, [engine, request, &startWatcher] {
-        startWatcher.setFuture(engine->requestStart(request));
-    });
+    // With a relay, Plivo fetches every answer URL from it, so the batch
+    // starts only once the relay answers its health check.
+    RelayHealthCheck relayHealth;
+    QObject::connect(&relayHealth, &RelayHealthCheck::finished, qApp,
+                     [engine, request, &startWatcher, &result](const QString &problem) {
+                         if (!problem.isEmpty()) {
+                             result = fail(ExitCode::Rejected,
+                                           problem + u' ' + tr("No call was dialed."));
+                             QCoreApplication::exit(result);
+                             return;
+                         }
+                         startWatcher.setFuture(engine->requestStart(request));
+                     });
+    QObject::connect(engine, &Engine::opened, qApp,
+                     [engine, request, &startWatcher, &relay, &relaySettings, &relayHealth] {
+                         if (relay) {
+                             relayHealth.check((*relaySettings)->url);
+                             return;
+                         }
+                         startWatcher.setFuture(engine->requestStart(request));
+                     });
     QObject::connect(&startWatcher, &QFutureWatcher<CommandResult>::finished, qApp,
                      [&startWatcher, &result, &printer] {
                          const CommandResult started = startWatcher.result();

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void serviceKilledAndRestarted();
     void relayKilledAndRestarted();
     void forgedReplayedAndOversizedAreRejected();
+    void relayDownAtStartDialsNothing();
 
 private:
     bool startSimulator();
@@ -400,6 +401,32 @@ void TestRelayEndToEnd::forgedReplayedAndOversizedAreRejected()
     QCOMPARE(relayEventCount(), 1);
 
     QCOMPARE(post(u"/plivo/nochannel/hangup"_s, body, {}), 404);
+}
+
+void TestRelayEndToEnd::relayDownAtStartDialsNothing()
+{
+    const QString batchId = prepareBatch();
+    QVERIFY(!batchId.isEmpty());
+    QVERIFY(startSimulator());
+    m_relay->stop();
+
+    std::unique_ptr<QProcess> service = startService(batchId);
+    QTRY_VERIFY_WITH_TIMEOUT(service->state() == QProcess::NotRunning, 30000);
+
+    QCOMPARE(service->exitCode(), 4);
+    QFile log(m_dir->filePath(u"service.log"_s));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QString printed = QString::fromUtf8(log.readAll());
+    QVERIFY2(printed.contains(u"Cannot reach dialdeck-relay"_s), qPrintable(printed));
+    QVERIFY2(printed.contains(u"No call was dialed."_s), qPrintable(printed));
+
+    QSqlDatabase store = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"storecheck"_s);
+    store.setDatabaseName(m_store);
+    QVERIFY(store.open());
+    QSqlQuery attempts(store);
+    QVERIFY(attempts.exec(u"SELECT COUNT(*) FROM attempts"_s));
+    QVERIFY(attempts.next());
+    QCOMPARE(attempts.value(0).toInt(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestRelayEndToEnd)
