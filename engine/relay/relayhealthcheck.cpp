@@ -43,7 +43,7 @@ void RelayHealthCheck::check(const QUrl &channelUrl)
         }
 
         const QString reason =
-            status != 0 ? tr("it answered HTTP %1").arg(status) : reply->errorString();
+            status != 0 ? tr("it returned HTTP %1").arg(status) : reply->errorString();
         qCWarning(lcRelayClient).noquote()
             << "Relay health check" << url.toString() << "failed:" << reason;
         Q_EMIT finished(tr("Cannot reach dialdeck-relay at %1 (%2). Start the relay or correct "
