@@ -640,8 +640,10 @@ Result<void> Engine::saveStatus(BatchRun &run)
         return saved;
     }
 
-    qCInfo(lcDialer).noquote() << "Batch" << run.batchId() << "is now" << toString(run.status())
-                               << run.statusReason();
+    QString statusLine = u"Batch %1 is now %2"_s.arg(run.batchId(), toString(run.status()));
+    if (!run.statusReason().isEmpty())
+        statusLine += u". "_s + run.statusReason();
+    qCInfo(lcDialer).noquote() << statusLine;
     Q_EMIT batchStatusChanged(run.batchId(), run.status(), run.statusReason());
     return {};
 }

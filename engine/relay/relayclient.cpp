@@ -162,8 +162,10 @@ void RelayClient::scheduleReconnect()
         std::min<qint64>(m_settings.maxBackoffMs, qint64(m_settings.minBackoffMs) << exponent);
     const int delay = int(QRandomGenerator::global()->bounded(bound + 1));
     ++m_failures;
-    qCInfo(lcRelayClient).noquote() << "Relay channel" << m_channel << "disconnected ("
-                                    << m_socket->errorString() << "); retrying in" << delay << "ms";
+    qCInfo(lcRelayClient).noquote()
+        << u"Relay channel %1 disconnected (%2); retrying in %3 ms"_s
+               .arg(m_channel, m_socket->errorString())
+               .arg(delay);
     m_reconnectTimer.start(delay);
     Q_EMIT reconnecting(delay);
 }
@@ -191,7 +193,8 @@ void RelayClient::onTextMessage(const QString &text)
         return;
     case RelayFrame::Type::Error:
         qCCritical(lcRelayClient).noquote()
-            << "Relay channel" << m_channel << "refused:" << frame->code << frame->message;
+            << u"The relay rejected channel %1 (%2): %3"_s.arg(m_channel, frame->code,
+                                                               frame->message);
         if (frame->code == u"unauthorized") {
             m_running = false;
             Q_EMIT failed(tr("The relay rejected channel %1: %2").arg(m_channel, frame->message));
