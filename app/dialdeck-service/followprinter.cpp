@@ -132,7 +132,9 @@ QString FollowPrinter::describe(const BatchProgress &progress)
     if (progress.nextWindowOpeningMs >= 0)
         stream << tr("  calling window next opens: %1").arg(utc(progress.nextWindowOpeningMs)) << '\n';
     for (const CallerNumberProgress &caller : progress.callerNumbers) {
-        stream << tr("  caller %1 %2: %3 calls today, %4 answered of %5 ended")
+        // The first figure counts the batch's attempts since 00:00 UTC, the other two all of them.
+        stream << tr("  caller %1 %2: %3 attempts today (UTC); %4 of all %5 ended attempts "
+                     "answered")
                       .arg(caller.e164, caller.label)
                       .arg(caller.callsToday)
                       .arg(caller.answered)

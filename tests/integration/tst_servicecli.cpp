@@ -182,6 +182,13 @@ void TestServiceCli::serviceRunsGoogleContactsBatchToReport()
     QCOMPARE(status.exitCode, 0);
     QVERIFY(status.out.contains(u"\"status\": \"completed\""_s));
 
+    const Run summary = service({u"status"_s, batchId});
+    QCOMPARE(summary.exitCode, 0);
+    const QRegularExpression callerLine(
+        u"caller \\+12125550100 NYC: \\d+ attempts today \\(UTC\\); \\d+ of all \\d+ ended "
+        "attempts answered"_s);
+    QVERIFY2(callerLine.match(summary.out).hasMatch(), qPrintable(summary.out));
+
     const StoreAuditReport audit = StoreAudit::auditSqliteFile(m_store);
     QVERIFY2(audit.passed(), qPrintable(audit.summary()));
     QVERIFY(audit.attemptsChecked >= 19);
