@@ -5,7 +5,18 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/packaging/install-deps.sh"
-"$top/scripts/build.sh" >/dev/null
+
+# The compiler output goes to a log, so a failed build can still be read.
+mkdir -p "$top/build"
+build_log="$top/build/build.log"
+echo "Building Dialdeck's programs, tests and benchmarks into $top/build; the first build" \
+     "takes several minutes on a 2-core machine, later builds only recompile what changed."
+if ! "$top/scripts/build.sh" >"$build_log" 2>&1; then
+    echo "The build failed; the last lines of $build_log follow." >&2
+    tail -n 40 "$build_log" >&2
+    exit 1
+fi
+echo "Build finished; starting the demo."
 
 demo="$top/build/demo"
 mkdir -p "$demo"
