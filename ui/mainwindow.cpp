@@ -538,6 +538,7 @@ void MainWindow::launchRelay(const QByteArray &relayToken)
         return;
     }
 
+    setRelayConnected(false);
     RelayClient::Settings relay;
     relay.url = QUrl(m_settings.relayUrl);
     relay.token = relayToken;
@@ -550,8 +551,10 @@ void MainWindow::launchRelay(const QByteArray &relayToken)
     m_relayStatus->track(client, relay.url);
     connect(client, &RelayClient::connected, this, [this, channel] {
         logMessage(QtInfoMsg, tr("Connected to relay channel %1.").arg(channel));
+        setRelayConnected(true);
     });
     connect(client, &RelayClient::reconnecting, this, [this, channel](int retryInMs) {
+        setRelayConnected(false);
         logMessage(QtInfoMsg, tr("The connection to relay channel %1 is down; retrying in %2 s.")
                                   .arg(channel)
                                   .arg((retryInMs + 999) / 1000));
@@ -563,9 +566,18 @@ void MainWindow::launchRelay(const QByteArray &relayToken)
                                      .arg(firstSeq));
     });
     connect(client, &RelayClient::failed, this, [this](const QString &message) {
+        setRelayConnected(false);
         reportError(tr("The relay client stopped: %1").arg(message));
     });
     m_relay->start();
+}
+
+void MainWindow::setRelayConnected(bool connected)
+{
+    if (m_relayConnected == connected)
+        return;
+    m_relayConnected = connected;
+    updateActions();
 }
 
 void MainWindow::applyRelaySettings(const ConsoleSettings &previous, bool tokenChanged)
@@ -578,6 +590,7 @@ void MainWindow::applyRelaySettings(const ConsoleSettings &previous, bool tokenC
         return;
 
     m_relay.reset();
+    setRelayConnected(false);
     const PlivoSettings callbacks = m_settings.plivoSettings({});
     if (m_engineOpen && m_settings.usesRelay() && callbacks.relayChannel == m_engineRelayChannel
         && callbacks.publicUrl == m_engineRelayPublicUrl) {
@@ -1148,6 +1161,13 @@ QString MainWindow::computeStartBlockedReason() const
         return tr("The engine is starting.");
     if (m_commandPending)
         return tr("Waiting for the engine to answer the last command.");
+    if (m_settings.usesRelay() && !m_engineRelayChannel.isEmpty() && !m_relayConnected) {
+        // Plivo fetches every answer URL from the relay, so a call answered
+        // while the relay is down is hung up on the callee.
+        return tr("Waiting for the connection to the relay at %1; see the relay field in the "
+                  "status bar.")
+            .arg(m_settings.relayUrl);
+    }
 
     switch (m_batch->status) {
     case BatchStatus::Running:

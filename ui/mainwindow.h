@@ -122,6 +122,7 @@ private:
     Result<void> useRelayCallbacks(const EngineSettings &settings);
     void startRelay();
     void launchRelay(const QByteArray &relayToken);
+    void setRelayConnected(bool connected);
     void applyRelaySettings(const ConsoleSettings &previous, bool tokenChanged);
     void showCarrier();
     void connectEngine();
@@ -169,6 +170,8 @@ private:
     // Set when the engine gives Plivo a relay channel's callback URLs: the
     // channel and the relay's public URL it was started with.
     QString m_engineRelayChannel;
+    // True while the relay client has a connection; Start Calling waits for it.
+    bool m_relayConnected = false;
     QString m_engineRelayPublicUrl;
     // Feeds the engine the relay channel's callbacks. Destroyed before the engine thread.
     std::unique_ptr<ConsoleRelay> m_relay;
