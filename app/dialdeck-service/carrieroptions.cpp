@@ -17,9 +17,10 @@ QString tr(const char *text)
     return QCoreApplication::translate("Dialdeck::CarrierOptions", text);
 }
 
+// A mistake on the command line itself, which exits with the usage code.
 Error usageError(const QString &message)
 {
-    return Error{u"invalid_argument"_s, message};
+    return Error{u"usage"_s, message};
 }
 
 } // namespace

@@ -146,7 +146,7 @@ int ServeCommand::run(const QStringList &arguments)
     if (!settings)
         return ServiceCommands::fail(ExitCode::InvalidInput, settings.error().message);
     if (Result<void> carrier = CarrierOptions::apply(parser, settings.value()); !carrier)
-        return ServiceCommands::fail(ExitCode::Usage, carrier.error().message);
+        return ServiceCommands::fail(carrier.error());
 
     // Listening comes first, so that the callback URLs given to Plivo carry the real port.
     auto server = std::make_unique<QHttpServer>();
@@ -176,7 +176,7 @@ int ServeCommand::run(const QStringList &arguments)
     Result<std::optional<RelayClient::Settings>> relaySettings
         = CarrierOptions::relay(parser, m_storePath);
     if (!relaySettings)
-        return ServiceCommands::fail(ExitCode::Usage, relaySettings.error().message);
+        return ServiceCommands::fail(relaySettings.error());
     const bool plivo = settings->carrier == u"plivo";
     const bool viaRelay = plivo && relaySettings->has_value();
     const bool ownListener = plivo && !viaRelay && parser.isSet(u"webhook-listen"_s);

@@ -234,6 +234,8 @@ void printImportSummary(const ImportSummary &summary, const QString &name)
 
 int ServiceCommands::exitCodeFor(const QString &errorCode)
 {
+    if (errorCode == u"usage")
+        return ExitCode::Usage;
     if (errorCode == u"invalid_argument")
         return ExitCode::InvalidInput;
     if (errorCode == u"not_found")
@@ -558,14 +560,14 @@ int ServiceCommands::runStart(const QStringList &arguments)
     EngineSettings settings;
     settings.storePath = m_storePath;
     if (Result<void> carrier = CarrierOptions::apply(parser, settings); !carrier)
-        return fail(ExitCode::Usage, carrier.error().message);
+        return fail(carrier.error());
     // Plivo's callbacks need a listener before the engine opens, so that the
     // callback URLs it gives Plivo carry the listener's real port.
     WebhookListener callbacks(m_storePath);
     Result<std::optional<RelayClient::Settings>> relaySettings =
         CarrierOptions::relay(parser, m_storePath);
     if (!relaySettings)
-        return fail(ExitCode::Usage, relaySettings.error().message);
+        return fail(relaySettings.error());
     if (settings.carrier == u"plivo" && relaySettings->has_value()) {
         if (Result<void> valid = settings.plivo.validate(); !valid)
             return fail(ExitCode::InvalidInput, valid.error().message);
