@@ -98,6 +98,7 @@ RelayStore::RelayStore(QString connectionName)
 RelayStore::~RelayStore()
 {
     m_checkpointer.reset();
+    m_statements.clear();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         db.close();
@@ -130,6 +131,18 @@ Result<std::unique_ptr<RelayStore>> RelayStore::open(const QString &path)
     store->m_checkpointer =
         std::make_unique<WalCheckpointer>(path, std::chrono::milliseconds(CheckpointIntervalMs));
     return store;
+}
+
+QSqlQuery &RelayStore::prepared(const QString &sql)
+{
+    auto found = m_statements.find(sql);
+    if (found == m_statements.end()) {
+        QSqlQuery query(QSqlDatabase::database(m_connectionName));
+        query.setForwardOnly(true);
+        query.prepare(sql);
+        found = m_statements.emplace(sql, std::move(query)).first;
+    }
+    return found->second;
 }
 
 Result<void> RelayStore::migrate()
@@ -240,27 +253,30 @@ Result<QList<RelayChannel>> RelayStore::channels()
 
 Result<std::optional<RelayChannel>> RelayStore::channel(const QString &name)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName));
-    query.prepare(u"SELECT name, auth_token_file, answer_action, created_at, last_seq "
-                  "FROM channels WHERE name = ?"_s);
+    QSqlQuery &query = prepared(u"SELECT name, auth_token_file, answer_action, created_at, "
+                                "last_seq FROM channels WHERE name = ?"_s);
     query.addBindValue(name);
     if (Result<void> done = execQuery(query, tr("Reading relay channel %1").arg(name)); !done)
         return done.error();
-    if (!query.next())
-        return std::optional<RelayChannel>();
-    return std::optional<RelayChannel>(channelFromRow(query));
+    std::optional<RelayChannel> found;
+    if (query.next())
+        found = channelFromRow(query);
+    query.finish();
+    return found;
 }
 
 bool RelayStore::tokenMatches(const QString &channel, const QByteArray &token)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName));
-    query.prepare(u"SELECT token_salt, token_hash FROM channels WHERE name = ?"_s);
+    QSqlQuery &query = prepared(u"SELECT token_salt, token_hash FROM channels WHERE name = ?"_s);
     query.addBindValue(channel);
-    if (!query.exec() || !query.next())
+    if (!query.exec() || !query.next()) {
+        query.finish();
         return false;
+    }
+    const QByteArray salt = query.value(0).toByteArray();
     const QByteArray expected = query.value(1).toByteArray();
-    return PlivoSignature::constantTimeEquals(tokenHash(query.value(0).toByteArray(), token),
-                                              expected);
+    query.finish();
+    return PlivoSignature::constantTimeEquals(tokenHash(salt, token), expected);
 }
 
 Result<qint64> RelayStore::append(RelayEvent event, const QString &nonce,
@@ -308,36 +324,38 @@ Result<QList<Result<qint64>>> RelayStore::appendAll(QList<RelayAppend> &items)
 Result<qint64> RelayStore::appendInTransaction(RelayEvent &event, const QString &nonce,
                                                const QByteArray &signature)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
     const QString what = tr("Appending a %1 event to channel %2").arg(event.kind, event.channel);
 
-    QSqlQuery seen(db);
-    seen.prepare(u"SELECT 1 FROM nonces WHERE nonce = ? AND signature = ? AND seen_at > ?"_s);
+    QSqlQuery &seen =
+        prepared(u"SELECT 1 FROM nonces WHERE nonce = ? AND signature = ? AND seen_at > ?"_s);
     seen.addBindValue(nonce);
     seen.addBindValue(signature);
     seen.addBindValue(event.receivedAtMs - ReplayWindowMs);
     if (Result<void> done = execQuery(seen, what); !done)
         return done.error();
-    if (seen.next()) {
+    const bool replayed = seen.next();
+    seen.finish();
+    if (replayed) {
         return Error{u"replayed"_s,
                      tr("This callback's nonce and signature were already received; a replayed "
                         "callback is not stored again.")};
     }
 
-    QSqlQuery next(db);
-    next.prepare(u"UPDATE channels SET last_seq = last_seq + 1 WHERE name = ? "
-                 "RETURNING last_seq"_s);
+    QSqlQuery &next = prepared(u"UPDATE channels SET last_seq = last_seq + 1 WHERE name = ? "
+                               "RETURNING last_seq"_s);
     next.addBindValue(event.channel);
     if (Result<void> done = execQuery(next, what); !done)
         return done.error();
-    if (!next.next())
+    if (!next.next()) {
+        next.finish();
         return Error{u"not_found"_s, tr("The channel \"%1\" does not exist.").arg(event.channel)};
+    }
     event.seq = next.value(0).toLongLong();
     next.finish();
 
-    QSqlQuery insert(db);
-    insert.prepare(u"INSERT INTO events (channel, seq, kind, received_at, method, url, headers, "
-                   "body, content_type, call_uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+    QSqlQuery &insert =
+        prepared(u"INSERT INTO events (channel, seq, kind, received_at, method, url, headers, "
+                 "body, content_type, call_uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     for (const QVariant &value :
          {QVariant(event.channel), QVariant(event.seq), QVariant(event.kind),
           QVariant(event.receivedAtMs), QVariant(event.method), QVariant(event.url),
@@ -348,9 +366,8 @@ Result<qint64> RelayStore::appendInTransaction(RelayEvent &event, const QString 
     if (Result<void> done = execQuery(insert, what); !done)
         return done.error();
 
-    QSqlQuery remember(db);
-    remember.prepare(u"INSERT OR REPLACE INTO nonces (nonce, signature, seen_at) "
-                     "VALUES (?, ?, ?)"_s);
+    QSqlQuery &remember = prepared(u"INSERT OR REPLACE INTO nonces (nonce, signature, seen_at) "
+                                   "VALUES (?, ?, ?)"_s);
     remember.addBindValue(nonce);
     remember.addBindValue(signature);
     remember.addBindValue(event.receivedAtMs);
@@ -362,10 +379,9 @@ Result<qint64> RelayStore::appendInTransaction(RelayEvent &event, const QString 
 Result<QList<RelayEvent>> RelayStore::eventsAfter(const QString &channel, qint64 afterSeq,
                                                   int limit)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName));
-    query.setForwardOnly(true);
-    query.prepare(u"SELECT seq, kind, received_at, method, url, headers, body, content_type, "
-                  "call_uuid FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?"_s);
+    QSqlQuery &query =
+        prepared(u"SELECT seq, kind, received_at, method, url, headers, body, content_type, "
+                 "call_uuid FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?"_s);
     query.addBindValue(channel);
     query.addBindValue(afterSeq);
     query.addBindValue(limit);
@@ -388,6 +404,7 @@ Result<QList<RelayEvent>> RelayStore::eventsAfter(const QString &channel, qint64
         event.callUuid = query.value(8).toString();
         events.append(event);
     }
+    query.finish();
     return events;
 }
 

@@ -5,7 +5,10 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QSqlQuery>
 #include <QString>
+
+#include <map>
 
 #include <memory>
 #include <optional>
@@ -115,11 +118,16 @@ public:
 private:
     explicit RelayStore(QString connectionName);
     Result<void> migrate();
+    // A statement prepared once and kept, because SQLite's parsing was a
+    // large part of each callback's cost. Bind values with addBindValue();
+    // call finish() after reading a SELECT so it holds no read snapshot.
+    QSqlQuery &prepared(const QString &sql);
     Result<qint64> appendInTransaction(RelayEvent &event, const QString &nonce,
                                        const QByteArray &signature);
 
     QString m_connectionName;
     std::unique_ptr<WalCheckpointer> m_checkpointer;
+    std::map<QString, QSqlQuery> m_statements;
     bool m_failAppends = false;
 };
 
