@@ -15,8 +15,6 @@
 
 namespace Dialdeck {
 
-class WalCheckpointer;
-
 // A relay channel: one Plivo account (or application) whose callbacks one
 // console receives.
 struct RelayChannel
@@ -60,8 +58,7 @@ struct RelayAppend
 
 // The relay's durable log: channels, their events numbered 1, 2, 3… per
 // channel, and the (nonce, signature) pairs already seen. SQLite in WAL mode
-// with synchronous=FULL, so a committed event survives a power cut. The log
-// is checkpointed every second on a thread of its own (WalCheckpointer).
+// with synchronous=FULL, so a committed event survives a power cut.
 // Not thread-safe: one thread opens and uses it.
 class RelayStore final
 {
@@ -126,7 +123,6 @@ private:
                                        const QByteArray &signature);
 
     QString m_connectionName;
-    std::unique_ptr<WalCheckpointer> m_checkpointer;
     std::map<QString, QSqlQuery> m_statements;
     bool m_failAppends = false;
 };
