@@ -173,6 +173,24 @@ HttpReply RelayTestBed::post(const SignedCallback &callback)
     return await(m_network.post(request, callback.body));
 }
 
+QString RelayTestBed::callUuid(int index)
+{
+    return u"c0ffee00-0000-4000-8000-%1"_s.arg(index, 12, 10, QLatin1Char('0'));
+}
+
+bool RelayTestBed::postRings(int count)
+{
+    const int before = storedEventCount();
+    for (int i = 0; i < count; ++i) {
+        const int status = postRing(1, callUuid(before + i + 1));
+        if (status != 200) {
+            qWarning() << "Callback" << before + i + 1 << "got HTTP status" << status;
+            return false;
+        }
+    }
+    return true;
+}
+
 int RelayTestBed::postRing(qint64 attemptId, const QString &callUuid)
 {
     return post(signCallback(u"ring"_s, attemptId, callUuid)).status;

@@ -84,6 +84,10 @@ public:
     HttpReply post(const SignedCallback &callback);
     // Signs and posts a ring callback and returns the HTTP status.
     int postRing(qint64 attemptId, const QString &callUuid);
+    // Posts `count` signed ring callbacks with new CallUUIDs; true when each got a 200.
+    bool postRings(int count);
+    // A CallUUID numbered `index`, so tests can tell callbacks apart.
+    static QString callUuid(int index);
     HttpReply get(const QString &path);
 
     // The number of the channel's events in the store, or -1 when the store cannot be read.

@@ -27,11 +27,6 @@ constexpr int QuietMs = 300;
 
 const QString CheckConnection = u"relayclient-check"_s;
 
-QString callUuid(int index)
-{
-    return u"c0ffee00-0000-4000-8000-%1"_s.arg(index, 12, 10, QLatin1Char('0'));
-}
-
 QList<qint64> seqRange(qint64 first, qint64 last)
 {
     QList<qint64> seqs;
@@ -69,7 +64,6 @@ private Q_SLOTS:
     void wrongTokenStopsClient();
 
 private:
-    bool postRings(int count);
     bool writeCursor(qint64 seq);
     qint64 storedCursor();
     // Creates a client of the channel with `token`, or with the channel's token when it is empty.
@@ -117,20 +111,6 @@ void TestRelayClient::cleanup()
     m_storeDir.reset();
 }
 
-// Posts `count` signed ring callbacks with new CallUUIDs; true when each got a 200.
-bool TestRelayClient::postRings(int count)
-{
-    const int before = m_bed->storedEventCount();
-    for (int i = 0; i < count; ++i) {
-        const int status = m_bed->postRing(1, callUuid(before + i + 1));
-        if (status != 200) {
-            qWarning() << "Callback" << before + i + 1 << "got HTTP status" << status;
-            return false;
-        }
-    }
-    return true;
-}
-
 // Stores the channel's cursor as an engine that applied up to `seq` left it.
 bool TestRelayClient::writeCursor(qint64 seq)
 {
@@ -172,7 +152,7 @@ std::unique_ptr<RelayClient> TestRelayClient::makeClient(const QByteArray &token
 void TestRelayClient::resetContinuesFromFirstHeldSeq()
 {
     QVERIFY(writeCursor(3));
-    QVERIFY(postRings(10));
+    QVERIFY(m_bed->postRings(10));
     Result<int> pruned =
         m_bed->store().prune(QDateTime::currentMSecsSinceEpoch(), 7LL * 24 * 3600 * 1000, 4);
     QVERIFY(pruned.ok());
@@ -191,7 +171,7 @@ void TestRelayClient::resetContinuesFromFirstHeldSeq()
     QCOMPARE(client->appliedSeq(), qint64(10));
 
     // Live events follow the backlog, each applied once.
-    QVERIFY(postRings(2));
+    QVERIFY(m_bed->postRings(2));
     QTRY_COMPARE_WITH_TIMEOUT(appliedSeqs(applied), seqRange(7, 12), DeliveryWaitMs);
     QTest::qWait(QuietMs);
     QCOMPARE(appliedSeqs(applied), seqRange(7, 12));
@@ -209,7 +189,7 @@ void TestRelayClient::resetMovesCursorBackToReplacedLog()
     // The engine had applied seq 50 of a relay log that was since replaced
     // by one that contains seq 1 to 3.
     QVERIFY(writeCursor(50));
-    QVERIFY(postRings(3));
+    QVERIFY(m_bed->postRings(3));
 
     std::unique_ptr<RelayClient> client = makeClient();
     QSignalSpy resets(client.get(), &RelayClient::resetReceived);
@@ -221,7 +201,7 @@ void TestRelayClient::resetMovesCursorBackToReplacedLog()
     QCOMPARE(resets.first().at(0).toLongLong(), qint64(1));
     QTRY_COMPARE_WITH_TIMEOUT(storedCursor(), qint64(3), DeliveryWaitMs);
 
-    QVERIFY(postRings(1));
+    QVERIFY(m_bed->postRings(1));
     QTRY_COMPARE_WITH_TIMEOUT(appliedSeqs(applied), seqRange(1, 4), DeliveryWaitMs);
     QTest::qWait(QuietMs);
     QCOMPARE(appliedSeqs(applied), seqRange(1, 4));
@@ -233,7 +213,7 @@ void TestRelayClient::resetMovesCursorBackToReplacedLog()
 
 void TestRelayClient::reconnectResumesWithoutResetOrRepeat()
 {
-    QVERIFY(postRings(3));
+    QVERIFY(m_bed->postRings(3));
 
     std::unique_ptr<RelayClient> client = makeClient();
     QSignalSpy resets(client.get(), &RelayClient::resetReceived);
@@ -253,7 +233,7 @@ void TestRelayClient::reconnectResumesWithoutResetOrRepeat()
     QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 2, DeliveryWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(m_bed->server()->sessionCount(), 1, DeliveryWaitMs);
 
-    QVERIFY(postRings(2));
+    QVERIFY(m_bed->postRings(2));
     QTRY_COMPARE_WITH_TIMEOUT(appliedSeqs(applied), seqRange(1, 5), DeliveryWaitMs);
     QTest::qWait(QuietMs);
     QCOMPARE(appliedSeqs(applied), seqRange(1, 5));
@@ -265,7 +245,7 @@ void TestRelayClient::reconnectResumesWithoutResetOrRepeat()
 
 void TestRelayClient::wrongTokenStopsClient()
 {
-    QVERIFY(postRings(1));
+    QVERIFY(m_bed->postRings(1));
 
     std::unique_ptr<RelayClient> client = makeClient(m_bed->clientToken() + 'x');
     QSignalSpy failed(client.get(), &RelayClient::failed);

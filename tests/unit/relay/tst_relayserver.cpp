@@ -99,11 +99,6 @@ QList<qint64> seqRange(qint64 first, qint64 last)
     return seqs;
 }
 
-QString callUuid(int index)
-{
-    return u"c0ffee00-0000-4000-8000-%1"_s.arg(index, 12, 10, QLatin1Char('0'));
-}
-
 // Runs openssl to write a self-signed certificate for 127.0.0.1 and its
 // unencrypted key. Returns an empty string, or the reason it failed.
 QString generateCertificate(const QString &openssl, const QString &certificateFile,
@@ -151,8 +146,6 @@ private Q_SLOTS:
     void tlsStartRejectsBadFiles();
 
 private:
-    bool postRings(int count);
-
     std::unique_ptr<RelayTestBed> m_bed;
 };
 
@@ -166,20 +159,6 @@ void TestRelayServer::init()
 void TestRelayServer::cleanup()
 {
     m_bed.reset();
-}
-
-// Posts `count` signed ring callbacks with new CallUUIDs; true when each got a 200.
-bool TestRelayServer::postRings(int count)
-{
-    const int before = m_bed->storedEventCount();
-    for (int i = 0; i < count; ++i) {
-        const int status = m_bed->postRing(1, callUuid(before + i + 1));
-        if (status != 200) {
-            qWarning() << "Callback" << before + i + 1 << "got HTTP status" << status;
-            return false;
-        }
-    }
-    return true;
 }
 
 void TestRelayServer::helloResumesOrResets_data()
@@ -209,7 +188,7 @@ void TestRelayServer::helloResumesOrResets()
 
     const QString error = m_bed->startServer(m_bed->config());
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    QVERIFY(postRings(10));
+    QVERIFY(m_bed->postRings(10));
     QCOMPARE(m_bed->storedEventCount(), 10);
 
     Result<int> pruned =
@@ -237,7 +216,7 @@ void TestRelayServer::helloResumesOrResets()
     QCOMPARE(client.eventSeqs(), backlog);
 
     // A live callback continues the same stream, exactly once.
-    QVERIFY(postRings(1));
+    QVERIFY(m_bed->postRings(1));
     QTRY_COMPARE_WITH_TIMEOUT(client.eventSeqs().size(), backlog.size() + 1, FrameWaitMs);
     QTest::qWait(QuietMs);
     QCOMPARE(client.eventSeqs(), backlog + QList<qint64>{11});
@@ -256,10 +235,12 @@ void TestRelayServer::intakeRateLimitRejectsBeyondBurst()
 
     QList<int> statuses;
     for (int i = 1; i <= 5; ++i)
-        statuses.append(m_bed->postRing(1, callUuid(i)));
+        statuses.append(m_bed->postRing(1, RelayTestBed::callUuid(i)));
 
     QCOMPARE(statuses, (QList<int>{200, 200, 200, 429, 429}));
-    QCOMPARE(m_bed->storedCallUuids(), (QStringList{callUuid(1), callUuid(2), callUuid(3)}));
+    QCOMPARE(m_bed->storedCallUuids(),
+             (QStringList{RelayTestBed::callUuid(1), RelayTestBed::callUuid(2),
+                          RelayTestBed::callUuid(3)}));
 
     // The limit covers callbacks only.
     QCOMPARE(m_bed->get(u"/healthz"_s).status, 200);
@@ -292,7 +273,7 @@ void TestRelayServer::connectionLimitRejectsExtraWebSocket()
     QCOMPARE(m_bed->server()->sessionCount(), 2);
 
     // The two admitted connections keep receiving events.
-    QVERIFY(postRings(1));
+    QVERIFY(m_bed->postRings(1));
     QTRY_COMPARE_WITH_TIMEOUT(first.eventSeqs(), QList<qint64>{1}, FrameWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(second.eventSeqs(), QList<qint64>{1}, FrameWaitMs);
     QCOMPARE(third.eventSeqs(), QList<qint64>{});
@@ -324,7 +305,7 @@ void TestRelayServer::webSocketWithWrongTokenIsRejected()
 
     const QString error = m_bed->startServer(m_bed->config());
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    QVERIFY(postRings(1));
+    QVERIFY(m_bed->postRings(1));
 
     QUrl url = m_bed->webSocketUrl();
     url.setPath(u"/ws/"_s + channel);
@@ -348,9 +329,10 @@ void TestRelayServer::bodySizeLimitIsExact()
 
     // A signed form body of exactly MaxBodyBytes is accepted, one byte more is not.
     const auto paddedTo = [this](int index, qsizetype bytes) {
-        const SignedCallback bare = m_bed->signCallback(u"hangup"_s, 1, callUuid(index));
+        const SignedCallback bare =
+            m_bed->signCallback(u"hangup"_s, 1, RelayTestBed::callUuid(index));
         const qsizetype padding = bytes - bare.body.size() - qsizetype(sizeof("&Padding=") - 1);
-        return m_bed->signCallback(u"hangup"_s, 1, callUuid(index),
+        return m_bed->signCallback(u"hangup"_s, 1, RelayTestBed::callUuid(index),
                                    {{u"Padding"_s, QString(padding, u'a')}});
     };
 
@@ -362,7 +344,7 @@ void TestRelayServer::bodySizeLimitIsExact()
     QCOMPARE(overLimit.body.size(), RelayServer::MaxBodyBytes + 1);
     QCOMPARE(m_bed->post(overLimit).status, 413);
 
-    QCOMPARE(m_bed->storedCallUuids(), QStringList{callUuid(1)});
+    QCOMPARE(m_bed->storedCallUuids(), QStringList{RelayTestBed::callUuid(1)});
 }
 
 void TestRelayServer::healthReportsConnectionsAndStore()
@@ -430,16 +412,17 @@ void TestRelayServer::tlsCallbackAndWebSocket()
     client.send(RelayFrame::hello(0));
     QTRY_COMPARE_WITH_TIMEOUT(m_bed->server()->sessionCount(), 1, FrameWaitMs);
 
-    const HttpReply reply = m_bed->post(m_bed->signCallback(u"hangup"_s, 1, callUuid(1)));
+    const HttpReply reply =
+        m_bed->post(m_bed->signCallback(u"hangup"_s, 1, RelayTestBed::callUuid(1)));
     QVERIFY2(reply.status == 200,
              qPrintable(u"status %1: %2"_s.arg(reply.status).arg(reply.error)));
-    QCOMPARE(m_bed->storedCallUuids(), QStringList{callUuid(1)});
+    QCOMPARE(m_bed->storedCallUuids(), QStringList{RelayTestBed::callUuid(1)});
 
     QTRY_COMPARE_WITH_TIMEOUT(client.eventSeqs(), QList<qint64>{1}, FrameWaitMs);
     const RelayFrame &event = client.frames.last();
     QCOMPARE(event.kind, u"hangup"_s);
     QVERIFY2(event.url.startsWith(u"https://127.0.0.1:"_s), qPrintable(event.url));
-    QVERIFY(event.body.contains(QUrl::toPercentEncoding(callUuid(1))));
+    QVERIFY(event.body.contains(QUrl::toPercentEncoding(RelayTestBed::callUuid(1))));
 }
 
 void TestRelayServer::tlsStartRejectsBadFiles_data()
