@@ -169,20 +169,19 @@ int ServeCommand::run(const QStringList &arguments)
     QString host = address->host.toString();
     if (address->host.protocol() == QAbstractSocket::IPv6Protocol)
         host = u'[' + host + u']';
-    const QString baseUrl = u"%1://%2:%3/"_s.arg(secure ? u"https"_s : u"http"_s, host)
-                                .arg(port);
+    const QString baseUrl = u"%1://%2:%3/"_s.arg(secure ? u"https"_s : u"http"_s, host).arg(port);
 
     WebhookListener callbacks(m_storePath);
-    Result<std::optional<RelayClient::Settings>> relaySettings
-        = CarrierOptions::relay(parser, m_storePath);
+    Result<std::optional<RelayClient::Settings>> relaySettings =
+        CarrierOptions::relay(parser, m_storePath);
     if (!relaySettings)
         return ServiceCommands::fail(relaySettings.error());
     const bool plivo = settings->carrier == u"plivo";
     const bool viaRelay = plivo && relaySettings->has_value();
     const bool ownListener = plivo && !viaRelay && parser.isSet(u"webhook-listen"_s);
     if (ownListener) {
-        if (Result<void> listening
-            = callbacks.listen(CarrierOptions::webhookListen(parser), settings->plivo);
+        if (Result<void> listening =
+                callbacks.listen(CarrierOptions::webhookListen(parser), settings->plivo);
             !listening) {
             return ServiceCommands::fail(ExitCode::InvalidInput, listening.error().message);
         }
@@ -214,14 +213,25 @@ int ServeCommand::run(const QStringList &arguments)
         QObject::connect(relay.get(), &RelayClient::failed, qApp, [](const QString &message) {
             QCoreApplication::exit(ServiceCommands::fail(ExitCode::InvalidInput, message));
         });
+        // Plivo fetches every answer URL from the relay, so a batch started
+        // while the relay is unreachable would have its answered calls hung up.
+        api.setStartGate([&relay, url = (*relaySettings)->url]() -> std::optional<Error> {
+            if (relay->isConnected())
+                return std::nullopt;
+            return Error{u"relay_unavailable"_s,
+                         tr("The relay at %1 is not connected, so no call was dialed; start "
+                            "dialdeck-relay or check --relay-url, then send the request again.")
+                             .arg(url.toString())};
+        });
         QTextStream(stdout) << "Receiving Plivo's callbacks through relay channel "
                             << settings->plivo.relayChannel << " (public URL "
                             << settings->plivo.publicUrl << ")" << Qt::endl;
     } else if (plivo) {
         callbacks.attach(engine, settings->plivo, ownListener ? nullptr : server.get());
         QTextStream(stdout) << "Receiving Plivo's callbacks at "
-                            << (ownListener ? callbacks.localUrl() : baseUrl) << "plivo/ (public URL "
-                            << settings->plivo.publicUrl << ")" << Qt::endl;
+                            << (ownListener ? callbacks.localUrl() : baseUrl)
+                            << "plivo/ (public URL " << settings->plivo.publicUrl << ")"
+                            << Qt::endl;
     }
 
     int result = ExitCode::Ok;
@@ -229,16 +239,18 @@ int ServeCommand::run(const QStringList &arguments)
         result = ServiceCommands::fail(ExitCode::StoreFailed, message);
         QCoreApplication::exit(result);
     });
-    QObject::connect(engine, &Engine::opened, qApp, [this, engine, address, port, secure, host, &relay] {
-        resumeInterruptedBatches(m_storePath, *engine);
-        // NOTE: events of attempts whose batch is not running here are passed
-        // over; such attempts are looked up in Plivo when their batch runs again.
-        if (relay)
-            relay->start();
-        QTextStream(stdout) << "dialdeck-service listening on " << (secure ? "https" : "http")
-                            << "://" << host << ':' << port << Qt::endl;
-        qCInfo(lcService) << "REST API listening on" << address->host.toString() << "port" << port;
-    });
+    QObject::connect(
+        engine, &Engine::opened, qApp, [this, engine, address, port, secure, host, &relay] {
+            resumeInterruptedBatches(m_storePath, *engine);
+            // NOTE: events of attempts whose batch is not running here are passed
+            // over; such attempts are looked up in Plivo when their batch runs again.
+            if (relay)
+                relay->start();
+            QTextStream(stdout) << "dialdeck-service listening on " << (secure ? "https" : "http")
+                                << "://" << host << ':' << port << Qt::endl;
+            qCInfo(lcService) << "REST API listening on" << address->host.toString() << "port"
+                              << port;
+        });
     QObject::connect(engine, &Engine::operatorMessage, qApp, [](QtMsgType, const QString &text) {
         err() << "dialdeck-service: " << text << Qt::endl;
     });

@@ -284,6 +284,10 @@ QFuture<ApiEnvelope> ApiServer::startCalling(const ApiRequest &request, const Us
               [this](const StartPlan &plan) -> QFuture<ApiEnvelope> {
                   if (plan.refusal)
                       return ready(*plan.refusal);
+                  if (m_startGate) {
+                      if (std::optional<Error> closed = m_startGate())
+                          return ready(ApiEnvelope::failure(500, closed->message));
+                  }
                   return m_engine.requestStart(plan.request)
                       .then(this, [plan](const CommandResult &result) {
                           return startEnvelope(result, plan);

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QHttpServer;
 class QHttpServerResponder;
@@ -50,6 +51,13 @@ public:
     // Adds the API's routes and its 404/405 handler to `server`.
     void registerRoutes(QHttpServer &server);
 
+    // Checked on this object's thread before start-calling asks the engine
+    // to start a batch, after the request itself was found valid. An Error
+    // rejects the request with HTTP 500 ("the calling service failed to
+    // start") and its message.
+    using StartGate = std::function<std::optional<Error>()>;
+    void setStartGate(StartGate gate) { m_startGate = std::move(gate); }
+
 private:
     using Handler =
         std::function<QFuture<ApiEnvelope>(const ApiRequest &request, const User &caller)>;
@@ -84,6 +92,7 @@ private:
                               const QString &reason);
 
     Engine &m_engine;
+    StartGate m_startGate;
     std::unique_ptr<ApiStoreThread> m_store;
     QList<Route> m_routes;
     // The engine's latest snapshot; statuses are updated as soon as the

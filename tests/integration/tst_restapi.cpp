@@ -14,6 +14,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -193,6 +194,7 @@ private Q_SLOTS:
     void refusedStartChangesNothing_data();
     void refusedStartChangesNothing();
     void storeFailureIsServerError();
+    void unreachableRelayIsServerError();
     void routesOutsideApiAreRejected();
     void pauseResumeStopOverHttp();
     void runningOrFinishedBatchConflicts();
@@ -207,7 +209,7 @@ private Q_SLOTS:
 
 private:
     Run service(const QStringList &arguments);
-    bool startServer(const QString &speed);
+    bool startServer(const QString &speed, const QStringList &extra = {});
     bool stopServer();
     // Everything the server wrote to stderr so far in this test.
     QString serverLog();
@@ -335,15 +337,18 @@ Run TestRestApi::service(const QStringList &arguments)
     return run;
 }
 
-bool TestRestApi::startServer(const QString &speed)
+bool TestRestApi::startServer(const QString &speed, const QStringList &extra)
 {
-    m_server.start(m_binary, {u"--db"_s, m_store, u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s,
-                              u"--speed"_s, speed, u"--start-at"_s, startAt, u"--seed"_s, u"5"_s});
+    m_server.start(m_binary,
+                   QStringList{u"--db"_s, m_store, u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s,
+                               u"--speed"_s, speed, u"--start-at"_s, startAt, u"--seed"_s, u"5"_s} +
+                       extra);
     if (!m_server.waitForStarted())
         return false;
 
     static const QRegularExpression ready(
-        u"^dialdeck-service listening on http://127\\.0\\.0\\.1:(\\d+)$"_s);
+        u"^dialdeck-service listening on http://127\\.0\\.0\\.1:(\\d+)$"_s,
+        QRegularExpression::MultilineOption);
     QByteArray out;
     QElapsedTimer timer;
     timer.start();
@@ -746,6 +751,37 @@ void TestRestApi::storeFailureIsServerError()
     const Reply started =
         startCalling({{u"batchId"_s, m_batch}, {u"userId"_s, m_operator}}, m_operatorToken);
     QCOMPARE(started.status, 200);
+}
+
+void TestRestApi::unreachableRelayIsServerError()
+{
+    // A port that was free a moment ago, so nothing answers there.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 closedPort = probe.serverPort();
+    probe.close();
+
+    const QString tokenFile = m_dir->filePath(u"token"_s);
+    QFile token(tokenFile);
+    QVERIFY(token.open(QIODevice::WriteOnly));
+    token.write("relay-and-plivo-token\n");
+    token.close();
+    QVERIFY(token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    const QString relayBase = u"127.0.0.1:%1/"_s.arg(closedPort);
+    QVERIFY(startServer(
+        u"0"_s, {u"--carrier"_s, u"plivo"_s, u"--plivo-url"_s, u"http://"_s + relayBase,
+                 u"--plivo-auth-id"_s, u"MAXXXXXXXXXXXXXXXXXX"_s, u"--plivo-token-file"_s,
+                 tokenFile, u"--public-url"_s, u"http://"_s + relayBase, u"--relay-url"_s,
+                 u"ws://"_s + relayBase + u"ws/office"_s, u"--relay-token-file"_s, tokenFile}));
+    const QString before = fingerprint();
+
+    const Reply refused =
+        startCalling({{u"batchId"_s, m_batch}, {u"userId"_s, m_operator}}, m_operatorToken);
+
+    QCOMPARE(refused.status, 500);
+    QVERIFY2(refused.json.value(u"errorMessage"_s).toString().contains(u"is not connected"_s),
+             refused.body.constData());
+    QCOMPARE(fingerprint(), before);
 }
 
 void TestRestApi::routesOutsideApiAreRejected()
