@@ -51,10 +51,10 @@ public:
     // Adds the API's routes and its 404/405 handler to `server`.
     void registerRoutes(QHttpServer &server);
 
-    // Checked on this object's thread before start-calling asks the engine
-    // to start a batch, after the request itself was found valid. An Error
-    // rejects the request with HTTP 500 ("the calling service failed to
-    // start") and its message.
+    // A check that start-calling runs on this object's thread once the request
+    // is found valid and before the engine starts the batch. An Error rejects
+    // the request with HTTP 500 ("the calling service failed to start") and
+    // its message.
     using StartGate = std::function<std::optional<Error>()>;
     void setStartGate(StartGate gate) { m_startGate = std::move(gate); }
 
