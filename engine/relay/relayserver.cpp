@@ -288,9 +288,10 @@ void RelayServer::handleIntake(const QString &channelName, const QString &kind,
     append.nonce = QString::fromUtf8(request.value("X-Plivo-Signature-V3-Nonce"));
 
     const bool isAnswer = kind == u"answer" || kind == u"fallback";
-    m_pending.push_back(PendingCallback{
-        std::move(append), makeResponder(request, socket), QPointer<QTcpSocket>(socket),
-        isAnswer ? AnswerDocument::render(channel.answer) : QByteArray()});
+    m_pendingAppends.append(std::move(append));
+    m_pending.push_back(
+        PendingCallback{makeResponder(request, socket), QPointer<QTcpSocket>(socket),
+                        isAnswer ? AnswerDocument::render(channel.answer) : QByteArray()});
     m_commitTimer.start();
 }
 
@@ -298,17 +299,12 @@ void RelayServer::commitPending()
 {
     if (m_pending.empty())
         return;
-    std::vector<PendingCallback> batch;
-    batch.swap(m_pending);
-
-    QList<RelayAppend> appends;
-    appends.reserve(qsizetype(batch.size()));
-    for (PendingCallback &callback : batch)
-        appends.append(std::move(callback.append));
+    std::vector<PendingCallback> batch = std::exchange(m_pending, {});
+    QList<RelayAppend> appends = std::exchange(m_pendingAppends, {});
     Result<QList<Result<qint64>>> committed = m_store.appendAll(appends);
 
     if (!committed) {
-        // No answer at all: Plivo retries a failed connection, not a 5xx.
+        // No reply at all, because Plivo retries a failed connection but not a 5xx.
         qCCritical(lcRelayServer).noquote()
             << "Closing" << batch.size()
             << "callback connection(s) unanswered:" << committed.error().message;
@@ -321,10 +317,10 @@ void RelayServer::commitPending()
 
     QSet<QString> channels;
     for (qsizetype i = 0; i < appends.size(); ++i) {
-        batch[size_t(i)].append = std::move(appends[i]);
-        answerCommitted(batch[size_t(i)], committed->at(i));
+        const RelayEvent &event = appends.at(i).event;
+        replyCommitted(batch[size_t(i)], event, committed->at(i));
         if (committed->at(i))
-            channels.insert(batch[size_t(i)].append.event.channel);
+            channels.insert(event.channel);
     }
     for (const QString &channel : std::as_const(channels)) {
         for (RelaySession *session : m_sessions[channel])
@@ -332,9 +328,9 @@ void RelayServer::commitPending()
     }
 }
 
-void RelayServer::answerCommitted(PendingCallback &callback, const Result<qint64> &seq)
+void RelayServer::replyCommitted(PendingCallback &callback, const RelayEvent &event,
+                                 const Result<qint64> &seq)
 {
-    const RelayEvent &event = callback.append.event;
     if (!seq && seq.error().code == u"replayed") {
         qCWarning(lcRelayServer).noquote()
             << "Rejected a replayed" << event.kind << "callback of channel" << event.channel

@@ -63,10 +63,9 @@ private:
         bool authorized = false;
     };
 
-    // A verified callback waiting for the next group commit.
+    // The reply side of a verified callback waiting for the next group commit.
     struct PendingCallback
     {
-        RelayAppend append;
         QHttpServerResponder responder;
         // The responder writes to this socket, which Qt deletes when the peer leaves.
         QPointer<QTcpSocket> socket;
@@ -79,7 +78,8 @@ private:
     void handleIntake(const QString &channelName, const QString &kind,
                       const QHttpServerRequest &request, QTcpSocket *socket);
     void commitPending();
-    void answerCommitted(PendingCallback &callback, const Result<qint64> &seq);
+    void replyCommitted(PendingCallback &callback, const RelayEvent &event,
+                        const Result<qint64> &seq);
     bool checkIntakeLimits(const QHttpServerRequest &request, QTcpSocket *socket);
     bool handleUpgrade(const QString &channelName, const QHttpServerRequest &request,
                        QTcpSocket *socket);
@@ -97,7 +97,9 @@ private:
     // Upgrade requests by peer address and port; acceptWebSockets() takes them.
     QHash<QString, PendingUpgrade> m_pendingUpgrades;
     QTimer m_pruneTimer{this};
-    // Callbacks verified since the last commit, in arrival order.
+    // Callbacks verified since the last commit, in arrival order: the events
+    // to append and, at the same index, where to send each reply.
+    QList<RelayAppend> m_pendingAppends;
     std::vector<PendingCallback> m_pending;
     // Single-shot, zero interval: commits m_pending once the event loop has
     // read every request that is ready.
