@@ -23,7 +23,7 @@ ConsoleRelay::~ConsoleRelay()
         return;
     }
 
-    // stop() closes the socket without waiting for the relay's answer, so this
+    // stop() closes the socket without waiting for the relay's reply, so this
     // waits only for the relay thread to run it.
     RelayClient *client = m_client;
     QMetaObject::invokeMethod(

@@ -648,7 +648,7 @@ int ServiceCommands::runStart(const QStringList &arguments)
         QCoreApplication::exit(result);
     });
     // With a relay, Plivo fetches every answer URL from it, so the batch
-    // starts only once the relay answers its health check.
+    // starts only once the relay passes its health check.
     RelayHealthCheck relayHealth;
     QObject::connect(&relayHealth, &RelayHealthCheck::finished, qApp,
                      [engine, request, &startWatcher, &result](const QString &problem) {

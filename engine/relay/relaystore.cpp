@@ -111,7 +111,7 @@ Result<std::unique_ptr<RelayStore>> RelayStore::open(const QString &path)
         return storeError(tr("Opening the relay log %1").arg(path), db.lastError());
 
     // WAL lets readers run beside the writer; synchronous=FULL makes every
-    // commit durable before the relay answers Plivo. A checkpoint every 200
+    // commit durable before the relay replies to Plivo. A checkpoint every 200
     // pages (800 KiB) keeps each checkpoint short and the log file small.
     // Checkpoints on a thread of their own were tried: at a steady 200
     // callbacks a second the log never restarted and grew by 8 MB a second.
@@ -298,7 +298,7 @@ Result<QList<Result<qint64>>> RelayStore::appendAll(QList<RelayAppend> &items)
     seqs.reserve(items.size());
     for (RelayAppend &item : items) {
         Result<qint64> seq = appendInTransaction(item.event, item.nonce, item.signature);
-        // These two write nothing, so the rest of the transaction stands.
+        // These two write nothing, so the rest of the transaction is kept.
         const bool itemOnly =
             !seq && (seq.error().code == u"replayed" || seq.error().code == u"not_found");
         if (!seq && !itemOnly) {

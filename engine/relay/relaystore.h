@@ -117,7 +117,7 @@ private:
     Result<void> migrate();
     // A statement prepared once and kept, because SQLite's parsing was a
     // large part of each callback's cost. Bind values with addBindValue();
-    // call finish() after reading a SELECT so it holds no read snapshot.
+    // call finish() after reading a SELECT so it keeps no read snapshot open.
     QSqlQuery &prepared(const QString &sql);
     Result<qint64> appendInTransaction(RelayEvent &event, const QString &nonce,
                                        const QByteArray &signature);

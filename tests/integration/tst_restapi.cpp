@@ -755,7 +755,7 @@ void TestRestApi::storeFailureIsServerError()
 
 void TestRestApi::unreachableRelayIsServerError()
 {
-    // A port that was free a moment ago, so nothing answers there.
+    // A port that was free a moment ago, so nothing listens there.
     QTcpServer probe;
     QVERIFY(probe.listen(QHostAddress::LocalHost));
     const quint16 closedPort = probe.serverPort();
