@@ -1,6 +1,7 @@
 #include "phonenormaliser.h"
 
 #include "importtypes.h"
+#include "metadatanumberparser.h"
 
 #include <QCoreApplication>
 
@@ -186,9 +187,10 @@ Error invalidNumberError(const PhoneNumberUtil &util, const PhoneNumber &number,
 
 PhoneNormaliser::PhoneNormaliser()
 {
-    // Loads libphonenumber's metadata and the region table now rather than in
+    // Loads libphonenumber's metadata and the region tables now rather than in
     // the first worker thread.
     mainRegions();
+    MetadataNumberParser::instance();
 }
 
 bool PhoneNormaliser::isSupportedRegion(const QString &region)
@@ -308,10 +310,17 @@ Result<NormalisedPhone> PhoneNormaliser::normalise(QStringView raw, const QStrin
     if (value.startsWith(u"00") && value.size() > 2 && value[2] >= u'1' && value[2] <= u'9')
         value = u'+' + value.sliced(2);
 
+    const std::string compact = compactDigits(value);
+    const std::string regionCode = asciiRegion(region);
+    if (const auto valid = MetadataNumberParser::instance().parse(compact, regionCode)) {
+        phone.e164 = valid->e164;
+        phone.region = valid->region;
+        return phone;
+    }
+
     const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
     PhoneNumber number;
-    const PhoneNumberUtil::ErrorType error = util.Parse(compactDigits(value), asciiRegion(region),
-                                                        &number);
+    const PhoneNumberUtil::ErrorType error = util.Parse(compact, regionCode, &number);
     if (error != PhoneNumberUtil::NO_PARSING_ERROR)
         return parsingError(error, display, region);
 

@@ -22,7 +22,9 @@ struct NormalisedPhone
 // apostrophe (spreadsheet text marker), the "00" international prefix and a
 // trailing extension. Everything else is rejected with a reason code (see
 // RejectionReason): empty, scientific_notation, invalid, not_valid_for_region,
-// too_short. Thread-safe: one instance may serve several threads at once.
+// too_short. Values written as digits alone go through MetadataNumberParser
+// first, which reads libphonenumber's metadata with faster regular expressions.
+// Thread-safe: one instance may serve several threads at once.
 class PhoneNormaliser
 {
 public:
