@@ -13,6 +13,8 @@ packages=(
     libqt6sql6-sqlite libqt6sql6-psql libqt6svg6
     # Phone numbers, secrets, spreadsheets
     libphonenumber-dev libprotobuf-dev qtkeychain-qt6-dev libxlsxwriter-dev
+    # Regular expressions for the fast phone number path (the PCRE2 that Qt uses)
+    libpcre2-dev
     # Fuzzing the parsers (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
     clang libclang-rt-14-dev
     # Store tools used by benchmarks and tests

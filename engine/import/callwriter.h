@@ -5,7 +5,14 @@
 
 #include <QSqlDatabase>
 
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -20,6 +27,13 @@ namespace Dialdeck {
 // used here, so sharing the handle is safe. The caller owns the transaction,
 // which still goes through QSqlDatabase. Destroy the writer before closing the
 // connection.
+//
+// Calls appended in groups are written by a thread of the writer's own while
+// the calling thread encodes the next group, so that an import's storing runs
+// beside its other work. Only one thread uses the connection at a time: the
+// writing thread while groups wait, the calling thread once flush() returned.
+// SQLite allows that for a connection that Qt opened, which uses SQLite's
+// multi-thread mode.
 class CallWriter
 {
 public:
@@ -33,9 +47,18 @@ public:
     Result<void> prepare(const QString &batchId);
 
     // Inserts `call` as a pending call of the prepared batch, whatever
-    // call.batchId contains. The extra JSON is written exactly as
-    // QJsonDocument::toJson(QJsonDocument::Compact) writes it.
+    // call.batchId contains, after the calls appended before it. The extra
+    // JSON is written exactly as QJsonDocument::toJson(QJsonDocument::Compact)
+    // writes it.
     Result<void> insert(const CallRecord &call);
+
+    // Same, but the call may wait in the writer until a group of calls is
+    // complete. One INSERT on the writing thread then writes the group, and its
+    // error comes back from a later append() or from flush(). Call flush()
+    // before using the connection again and before committing, because calls
+    // still waiting are lost when the writer is destroyed.
+    Result<void> append(const CallRecord &call);
+    Result<void> flush();
 
     // Appends the compact JSON text of `object` to `out`. Objects whose values
     // are all strings without characters that JSON escapes are encoded
@@ -43,23 +66,52 @@ public:
     static void appendJson(std::string &out, const QJsonObject &object);
 
 private:
+    // One call's column values as UTF-8, bound with SQLITE_STATIC, so they
+    // must live until the step. Rows are reused so that their capacity is.
+    struct RowText
+    {
+        qint64 line = 0;
+        std::string name;
+        std::string phoneRaw;
+        std::string e164;
+        std::string region;
+        std::string timeZones;
+        std::string timeZoneSource;
+        std::string extra;
+    };
+
+    struct Group
+    {
+        std::vector<RowText> rows;
+        int count = 0;
+    };
+
     Error failure(const QString &operation) const;
+    sqlite3_stmt *prepared(int rows) const;
+    static void encode(const CallRecord &call, RowText &row);
+    Result<void> write(sqlite3_stmt *statement, const Group &group, int firstRow, int rows);
+    void writeGroups();
+    void stopWriting();
 
     QSqlDatabase m_db;
     sqlite3 *m_handle = nullptr;
-    sqlite3_stmt *m_statement = nullptr;
+    sqlite3_stmt *m_rowStatement = nullptr;
+    sqlite3_stmt *m_groupStatement = nullptr;
     QString m_batchId;
-    // UTF-8 texts bound with SQLITE_STATIC, which must live until the step.
-    // They are members so that their capacity is reused from row to row.
     std::string m_batchIdText;
     std::string m_statusText;
-    std::string m_name;
-    std::string m_phoneRaw;
-    std::string m_e164;
-    std::string m_region;
-    std::string m_timeZones;
-    std::string m_timeZoneSource;
-    std::string m_extra;
+    // The group being filled, owned by the calling thread.
+    std::unique_ptr<Group> m_current;
+
+    // Shared with the writing thread, under m_mutex.
+    std::thread m_writing;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::unique_ptr<Group>> m_waiting;
+    std::vector<std::unique_ptr<Group>> m_written;
+    bool m_writingGroup = false;
+    bool m_stopping = false;
+    std::optional<Error> m_error;
 };
 
 } // namespace Dialdeck

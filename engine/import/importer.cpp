@@ -142,7 +142,7 @@ Result<void> storeBatch(QSqlDatabase db, ImportPipeline &pipeline, const Batch &
             }
 
             const CallRecord &call = std::get<CallRecord>(outcome);
-            if (Result<void> stored = writer.insert(call); !stored) {
+            if (Result<void> stored = writer.append(call); !stored) {
                 failure = stored.error();
                 return false;
             }
@@ -157,6 +157,8 @@ Result<void> storeBatch(QSqlDatabase db, ImportPipeline &pipeline, const Batch &
         return completed.error();
     if (failure)
         return *failure;
+    if (Result<void> flushed = writer.flush(); !flushed)
+        return flushed;
     if (!*completed) {
         return Error{u"cancelled"_s,
                      tr("The import of %1 was cancelled; no batch and no calls were saved.")

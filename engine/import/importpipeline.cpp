@@ -7,7 +7,7 @@
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <deque>
+#include <thread>
 
 namespace Dialdeck {
 
@@ -70,8 +70,8 @@ Result<void> ImportPipeline::open()
     if (Result<void> opened = m_reader.open(m_options.filePath, m_options.format); !opened)
         return opened;
 
-    Result<ColumnMap> columns = ColumnMapper::map(m_reader.headers(), m_reader.format(),
-                                                  m_options.mapping);
+    Result<ColumnMap> columns =
+        ColumnMapper::map(m_reader.headers(), m_reader.format(), m_options.mapping);
     if (!columns)
         return columns.error();
     m_columns = *columns;
@@ -85,45 +85,106 @@ Result<bool> ImportPipeline::run(const Consumer &consume)
 {
     Q_ASSERT(m_converter);
 
-    // Enough chunks in flight to keep every worker busy while the calling
-    // thread reads or stores.
-    const std::size_t maxInFlight = std::size_t(m_pool.maxThreadCount()) * 2 + 2;
-    std::deque<QFuture<QList<ContactCandidate>>> inFlight;
-    qint64 rowsDone = 0;
-    const auto waitForAll = [&inFlight] {
-        for (QFuture<QList<ContactCandidate>> &future : inFlight)
-            future.waitForFinished();
-    };
-    const auto consumeFirst = [&inFlight, &rowsDone, &consume] {
-        QList<ContactCandidate> chunk = inFlight.front().result();
-        inFlight.pop_front();
-        rowsDone += chunk.size();
-        return consume(std::move(chunk), rowsDone);
-    };
+    // Enough chunks in flight to keep every worker busy while the reading
+    // thread reads and the calling thread stores.
+    ChunkQueue queue(std::size_t(m_pool.maxThreadCount()) * 2 + 2);
+    std::thread reading([this, &queue] { readChunks(queue); });
 
+    qint64 rowsDone = 0;
+    bool consumed = true;
+    while (std::optional<QFuture<QList<ContactCandidate>>> next = queue.take()) {
+        QList<ContactCandidate> chunk = next->takeResult();
+        rowsDone += chunk.size();
+        if (!consume(std::move(chunk), rowsDone)) {
+            consumed = false;
+            break;
+        }
+    }
+
+    queue.stop();
+    reading.join();
+    queue.waitForAll();
+    if (std::optional<Error> failed = queue.readError())
+        return *failed;
+    return consumed;
+}
+
+void ImportPipeline::readChunks(ChunkQueue &queue)
+{
     bool more = true;
-    while (more) {
+    while (more && queue.waitForRoom()) {
         QList<SourceRow> rows;
         rows.reserve(chunkRows);
         Result<bool> read = m_reader.read(rows, chunkRows);
         if (!read) {
-            waitForAll();
-            return read.error();
+            queue.finish(read.error());
+            return;
         }
         more = *read;
 
-        if (!rows.isEmpty()) {
-            inFlight.push_back(QtConcurrent::run(&m_pool, convertChunk, m_converter.get(),
-                                                 std::move(rows)));
-        }
-        while (inFlight.size() >= maxInFlight || (!more && !inFlight.empty())) {
-            if (!consumeFirst()) {
-                waitForAll();
-                return false;
-            }
-        }
+        if (!rows.isEmpty())
+            queue.put(QtConcurrent::run(&m_pool, convertChunk, m_converter.get(), std::move(rows)));
     }
-    return true;
+    queue.finish(std::nullopt);
+}
+
+ImportPipeline::ChunkQueue::ChunkQueue(std::size_t capacity)
+    : m_capacity(capacity)
+{}
+
+bool ImportPipeline::ChunkQueue::waitForRoom()
+{
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return m_chunks.size() < m_capacity || m_stopped; });
+    return !m_stopped;
+}
+
+void ImportPipeline::ChunkQueue::put(QFuture<QList<ContactCandidate>> chunk)
+{
+    const std::lock_guard lock(m_mutex);
+    m_chunks.push_back(std::move(chunk));
+    m_changed.notify_all();
+}
+
+void ImportPipeline::ChunkQueue::finish(std::optional<Error> error)
+{
+    const std::lock_guard lock(m_mutex);
+    m_finished = true;
+    m_error = std::move(error);
+    m_changed.notify_all();
+}
+
+std::optional<QFuture<QList<ContactCandidate>>> ImportPipeline::ChunkQueue::take()
+{
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return !m_chunks.empty() || m_finished; });
+    // After a read error the chunks before it are not stored: the import fails as a whole.
+    if (m_chunks.empty() || m_error)
+        return std::nullopt;
+    QFuture<QList<ContactCandidate>> chunk = std::move(m_chunks.front());
+    m_chunks.pop_front();
+    m_changed.notify_all();
+    return chunk;
+}
+
+void ImportPipeline::ChunkQueue::stop()
+{
+    const std::lock_guard lock(m_mutex);
+    m_stopped = true;
+    m_changed.notify_all();
+}
+
+void ImportPipeline::ChunkQueue::waitForAll()
+{
+    const std::lock_guard lock(m_mutex);
+    for (QFuture<QList<ContactCandidate>> &chunk : m_chunks)
+        chunk.waitForFinished();
+}
+
+std::optional<Error> ImportPipeline::ChunkQueue::readError() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_error;
 }
 
 } // namespace Dialdeck

@@ -5,17 +5,22 @@
 #include "importtypes.h"
 #include "rowconverter.h"
 
+#include <QFuture>
 #include <QThreadPool>
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 namespace Dialdeck {
 
-// Streams a contact file through the converters: the calling thread reads
-// and decodes chunks of rows, a thread pool (one thread per core) normalises
-// them, and the calling thread receives the converted chunks in file order.
-// libphonenumber dominates the cost, so the normalising runs on every core.
+// Streams a contact file through the converters. A reading thread reads and
+// decodes chunks of rows, and a thread pool (one thread per core) normalises
+// them. The calling thread receives the converted chunks in file order, so
+// reading, normalising and storing overlap.
 class ImportPipeline
 {
 public:
@@ -41,6 +46,37 @@ public:
     static Result<void> checkConfig(const BatchConfig &config);
 
 private:
+    // Chunks being converted, in file order, between the reading thread and
+    // the calling thread. The reading thread waits while it is full.
+    class ChunkQueue
+    {
+    public:
+        explicit ChunkQueue(std::size_t capacity);
+
+        // Reading thread: false once the calling thread stopped.
+        bool waitForRoom();
+        void put(QFuture<QList<ContactCandidate>> chunk);
+        void finish(std::optional<Error> error);
+
+        // Calling thread: the next chunk, or nothing at the end of the file
+        // or after a read error.
+        std::optional<QFuture<QList<ContactCandidate>>> take();
+        void stop();
+        void waitForAll();
+        std::optional<Error> readError() const;
+
+    private:
+        const std::size_t m_capacity;
+        mutable std::mutex m_mutex;
+        std::condition_variable m_changed;
+        std::deque<QFuture<QList<ContactCandidate>>> m_chunks;
+        bool m_finished = false;
+        bool m_stopped = false;
+        std::optional<Error> m_error;
+    };
+
+    void readChunks(ChunkQueue &queue);
+
     ImportOptions m_options;
     ContactReader m_reader;
     ColumnMap m_columns;

@@ -2,7 +2,8 @@
 
 #include "core/logging.h"
 
-#include <QRegularExpression>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumberutil.h>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <bitset>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -56,11 +58,10 @@ struct RegionData
     std::string callingCodeText;
     Desc general;
     std::vector<int> localOnlyLengths;
-    // The types GetNumberTypeHelper() tries before mobile, in its order:
-    // premium rate, toll free, shared cost, VoIP, personal, pager, UAN,
-    // voicemail and fixed line.
-    std::array<Desc, 9> beforeMobile;
+    Desc fixedLine;
     Desc mobile;
+    // Premium rate, toll free, shared cost, VoIP, personal, pager, UAN and voicemail.
+    std::array<Desc, 8> otherTypes;
     bool sameMobileAndFixedLine = false;
     std::string nationalPrefixForParsing;
     bool hasTransformRule = false;
@@ -82,16 +83,16 @@ RegionData regionDataOf(const PhoneMetadata &metadata)
     region.general = descOf(metadata.general_desc());
     region.localOnlyLengths.assign(metadata.general_desc().possible_length_local_only().begin(),
                                    metadata.general_desc().possible_length_local_only().end());
-    region.beforeMobile = {descOf(metadata.premium_rate()),
-                           descOf(metadata.toll_free()),
-                           descOf(metadata.shared_cost()),
-                           descOf(metadata.voip()),
-                           descOf(metadata.personal_number()),
-                           descOf(metadata.pager()),
-                           descOf(metadata.uan()),
-                           descOf(metadata.voicemail()),
-                           descOf(metadata.fixed_line())};
+    region.fixedLine = descOf(metadata.fixed_line());
     region.mobile = descOf(metadata.mobile());
+    region.otherTypes = {descOf(metadata.premium_rate()),
+                         descOf(metadata.toll_free()),
+                         descOf(metadata.shared_cost()),
+                         descOf(metadata.voip()),
+                         descOf(metadata.personal_number()),
+                         descOf(metadata.pager()),
+                         descOf(metadata.uan()),
+                         descOf(metadata.voicemail())};
     region.sameMobileAndFixedLine = metadata.same_mobile_and_fixed_line_pattern();
     region.nationalPrefixForParsing = metadata.national_prefix_for_parsing();
     region.hasTransformRule = !metadata.national_prefix_transform_rule().empty();
@@ -99,70 +100,146 @@ RegionData regionDataOf(const PhoneMetadata &metadata)
     return region;
 }
 
-// A Desc's pattern compiled for a full match. An empty pattern matches nothing,
-// as in libphonenumber's RegexBasedMatcher.
+// A pattern of the metadata compiled by PCRE2 with its JIT. PCRE2 allows one
+// compiled pattern to be matched by several threads at once, each with its
+// own match data. An empty pattern matches nothing, as in libphonenumber's
+// RegexBasedMatcher.
+class Pattern
+{
+public:
+    enum class Extent
+    {
+        Whole,
+        Prefix
+    };
+
+    Pattern() = default;
+    Pattern(const std::string &text, Extent extent);
+    ~Pattern() { pcre2_code_free(m_code); }
+    Pattern(const Pattern &) = delete;
+    Pattern &operator=(const Pattern &) = delete;
+
+    // The length of the match at the start of `subject`, or -1 when there is
+    // none. A Whole pattern matches only all of `subject`.
+    std::ptrdiff_t matchLength(std::string_view subject) const;
+
+    // True when the pattern was not empty but PCRE2 could not compile it.
+    bool failed() const { return m_failed; }
+
+private:
+    pcre2_code *m_code = nullptr;
+    bool m_failed = false;
+};
+
+Pattern::Pattern(const std::string &text, Extent extent)
+{
+    if (text.empty())
+        return;
+
+    // The metadata's patterns are written for ICU, RE2 and Java alike; they
+    // use groups, classes, \d and counted repeats, which PCRE2 reads the same way.
+    const std::string anchored =
+        extent == Extent::Whole ? "(?:" + text + ")\\z" : "(?:" + text + ")";
+    int error = 0;
+    PCRE2_SIZE offset = 0;
+    m_code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(anchored.c_str()), anchored.size(),
+                           PCRE2_ANCHORED | PCRE2_NO_AUTO_CAPTURE, &error, &offset, nullptr);
+    if (!m_code) {
+        m_failed = true;
+        qCWarning(lcImport) << "A libphonenumber pattern did not compile in PCRE2, error" << error
+                            << "at" << offset << "in" << text.c_str();
+        return;
+    }
+    pcre2_jit_compile(m_code, PCRE2_JIT_COMPLETE);
+}
+
+// Match data for one thread, which pcre2_match() fills.
+class MatchData
+{
+public:
+    MatchData()
+        : m_data(pcre2_match_data_create(1, nullptr))
+    {}
+    ~MatchData() { pcre2_match_data_free(m_data); }
+    MatchData(const MatchData &) = delete;
+    MatchData &operator=(const MatchData &) = delete;
+
+    pcre2_match_data *get() const { return m_data; }
+
+private:
+    pcre2_match_data *m_data;
+};
+
+std::ptrdiff_t Pattern::matchLength(std::string_view subject) const
+{
+    if (!m_code)
+        return -1;
+
+    thread_local const MatchData matchData;
+    const int result = pcre2_match(m_code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
+                                   subject.size(), 0, 0, matchData.get(), nullptr);
+    if (result < 0)
+        return -1;
+    return std::ptrdiff_t(pcre2_get_ovector_pointer(matchData.get())[1]);
+}
+
 struct CompiledDesc
 {
     const Desc *desc = nullptr;
-    QRegularExpression whole;
+    std::unique_ptr<const Pattern> whole;
 };
 
 struct CompiledRegion
 {
     CompiledDesc general;
-    std::array<CompiledDesc, 9> beforeMobile;
+    CompiledDesc fixedLine;
     CompiledDesc mobile;
+    std::array<CompiledDesc, 8> otherTypes;
     // Anchored at the start only, like RegExp::Consume().
-    QRegularExpression nationalPrefix;
-    QRegularExpression internationalPrefix;
+    std::unique_ptr<const Pattern> nationalPrefix;
+    std::unique_ptr<const Pattern> internationalPrefix;
+    // False when a pattern failed to compile: numbers of the region then go to libphonenumber.
+    bool usable = true;
 };
-
-QRegularExpression compiledWhole(const std::string &pattern)
-{
-    if (pattern.empty())
-        return {};
-    QRegularExpression expression(
-        QRegularExpression::anchoredPattern(QString::fromStdString(pattern)),
-        QRegularExpression::DontCaptureOption);
-    expression.optimize();
-    return expression;
-}
-
-QRegularExpression compiledPrefix(const std::string &pattern)
-{
-    if (pattern.empty())
-        return {};
-    QRegularExpression expression(u"\\A(?:" + QString::fromStdString(pattern) + u')',
-                                  QRegularExpression::DontCaptureOption);
-    expression.optimize();
-    return expression;
-}
 
 CompiledDesc compiledDesc(const Desc &desc)
 {
-    return CompiledDesc{&desc, compiledWhole(desc.pattern)};
+    return CompiledDesc{&desc,
+                        std::make_unique<const Pattern>(desc.pattern, Pattern::Extent::Whole)};
 }
 
-std::unique_ptr<CompiledRegion> compiledRegion(const RegionData &region)
+std::unique_ptr<const CompiledRegion> compiledRegion(const RegionData &region)
 {
     auto compiled = std::make_unique<CompiledRegion>();
     compiled->general = compiledDesc(region.general);
-    for (std::size_t i = 0; i < region.beforeMobile.size(); ++i)
-        compiled->beforeMobile[i] = compiledDesc(region.beforeMobile[i]);
+    compiled->fixedLine = compiledDesc(region.fixedLine);
     compiled->mobile = compiledDesc(region.mobile);
-    compiled->nationalPrefix = compiledPrefix(region.nationalPrefixForParsing);
-    compiled->internationalPrefix = compiledPrefix(region.internationalPrefix);
+    for (std::size_t i = 0; i < region.otherTypes.size(); ++i)
+        compiled->otherTypes[i] = compiledDesc(region.otherTypes[i]);
+    compiled->nationalPrefix =
+        std::make_unique<const Pattern>(region.nationalPrefixForParsing, Pattern::Extent::Prefix);
+    compiled->internationalPrefix =
+        std::make_unique<const Pattern>(region.internationalPrefix, Pattern::Extent::Prefix);
+
+    std::vector<const Pattern *> patterns{
+        compiled->general.whole.get(), compiled->fixedLine.whole.get(),
+        compiled->mobile.whole.get(), compiled->nationalPrefix.get(),
+        compiled->internationalPrefix.get()};
+    for (const CompiledDesc &desc : compiled->otherTypes)
+        patterns.push_back(desc.whole.get());
+    compiled->usable = std::none_of(patterns.begin(), patterns.end(),
+                                    [](const Pattern *pattern) { return pattern->failed(); });
     return compiled;
 }
 
 // RegexBasedMatcher::MatchNationalNumber() without prefix matching.
-bool matchesPattern(const CompiledDesc &desc, const QString &number)
+bool matchesPattern(const CompiledDesc &desc, std::string_view number)
 {
-    return !desc.desc->pattern.empty() && desc.whole.match(number).hasMatch();
+    return desc.whole->matchLength(number) >= 0;
 }
 
 // PhoneNumberUtil::IsNumberMatchingDesc().
-bool matchesDesc(const CompiledDesc &desc, const QString &number)
+bool matchesDesc(const CompiledDesc &desc, std::string_view number)
 {
     const std::vector<int> &lengths = desc.desc->lengths;
     if (!lengths.empty() &&
@@ -170,16 +247,6 @@ bool matchesDesc(const CompiledDesc &desc, const QString &number)
         return false;
     }
     return matchesPattern(desc, number);
-}
-
-// The length of the prefix `expression` matches at the start of `number`, or
-// -1 when it does not match there.
-qsizetype prefixLength(const QRegularExpression &expression, const QString &number)
-{
-    if (expression.pattern().isEmpty())
-        return -1;
-    const QRegularExpressionMatch match = expression.match(number);
-    return match.hasMatch() ? match.capturedEnd(0) : -1;
 }
 
 enum class LengthCheck
@@ -222,34 +289,39 @@ enum class Strip
 
 // MaybeStripNationalPrefixAndCarrierCode(). A prefix that a transform rule
 // would rewrite is left to libphonenumber.
-Strip stripNationalPrefix(const RegionData &region, const CompiledRegion &compiled, QString &number)
+Strip stripNationalPrefix(const RegionData &region, const CompiledRegion &compiled,
+                          std::string &number)
 {
-    if (number.isEmpty() || region.nationalPrefixForParsing.empty())
+    if (number.empty() || region.nationalPrefixForParsing.empty())
         return Strip::Kept;
 
-    const qsizetype prefix = prefixLength(compiled.nationalPrefix, number);
+    const std::ptrdiff_t prefix = compiled.nationalPrefix->matchLength(number);
     if (prefix < 0)
         return Strip::Kept;
     if (region.hasTransformRule)
         return Strip::AskLibrary;
 
-    const QString rest = number.sliced(prefix);
+    const std::string_view rest = std::string_view(number).substr(std::size_t(prefix));
     if (matchesPattern(compiled.general, number) && !matchesPattern(compiled.general, rest))
         return Strip::Kept;
-    number = rest;
+    number.erase(0, std::size_t(prefix));
     return Strip::Stripped;
 }
 
-// GetNumberTypeHelper() != UNKNOWN.
-bool isValidIn(const RegionData &region, const CompiledRegion &compiled, const QString &number)
+// GetNumberTypeHelper() != UNKNOWN: the general pattern and that of any type.
+// Fixed line and mobile come first here because most numbers are one of them.
+// The order does not change the result. Mobile counts only when its pattern
+// differs from fixed line's.
+bool isValidIn(const RegionData &region, const CompiledRegion &compiled, std::string_view number)
 {
     if (!matchesDesc(compiled.general, number))
         return false;
-    for (const CompiledDesc &desc : compiled.beforeMobile) {
-        if (matchesDesc(desc, number))
-            return true;
-    }
-    return !region.sameMobileAndFixedLine && matchesDesc(compiled.mobile, number);
+    if (matchesDesc(compiled.fixedLine, number))
+        return true;
+    if (!region.sameMobileAndFixedLine && matchesDesc(compiled.mobile, number))
+        return true;
+    return std::any_of(compiled.otherTypes.begin(), compiled.otherTypes.end(),
+                       [&number](const CompiledDesc &desc) { return matchesDesc(desc, number); });
 }
 
 bool isAsciiDigits(std::string_view text)
@@ -267,36 +339,33 @@ struct MetadataNumberParser::Rules
     // code that is unknown or belongs to a non-geographic entity ("001").
     std::array<int, CallingCodeLimit> mainByCallingCode{};
     std::bitset<CallingCodeLimit> knownCallingCodes;
+    // Each region's patterns, compiled the first time a number needs them.
+    mutable std::unique_ptr<std::once_flag[]> compiledOnce;
+    mutable std::vector<std::unique_ptr<const CompiledRegion>> compiledRegions;
 
     const CompiledRegion &compiled(std::size_t index) const;
-    int extractCallingCode(QString &digits) const;
+    int extractCallingCode(std::string &digits) const;
     std::optional<MetadataNumber> parse(std::string_view compact, std::string_view regionId) const;
 };
 
 const CompiledRegion &MetadataNumberParser::Rules::compiled(std::size_t index) const
 {
-    // QRegularExpression is reentrant, not thread-safe, so every thread of the
-    // import pool compiles the regions it meets itself.
-    // There is one Rules object, the one instance() holds.
-    thread_local std::vector<std::unique_ptr<CompiledRegion>> cache;
-    if (cache.empty())
-        cache.resize(regions.size());
-    if (!cache[index])
-        cache[index] = compiledRegion(regions[index]);
-    return *cache[index];
+    std::call_once(compiledOnce[index],
+                   [this, index] { compiledRegions[index] = compiledRegion(regions[index]); });
+    return *compiledRegions[index];
 }
 
 // ExtractCountryCode(): the first one to three digits that form a known code.
-int MetadataNumberParser::Rules::extractCallingCode(QString &digits) const
+int MetadataNumberParser::Rules::extractCallingCode(std::string &digits) const
 {
-    if (digits.isEmpty() || digits.front() == u'0')
+    if (digits.empty() || digits.front() == '0')
         return 0;
     int code = 0;
-    for (qsizetype length = 1; length <= qsizetype(MaxCallingCodeLength) && length < digits.size();
+    for (std::size_t length = 1; length <= MaxCallingCodeLength && length < digits.size();
          ++length) {
-        code = code * 10 + digits[length - 1].digitValue();
+        code = code * 10 + (digits[length - 1] - '0');
         if (knownCallingCodes.test(std::size_t(code))) {
-            digits.remove(0, length);
+            digits.erase(0, length);
             return code;
         }
     }
@@ -313,7 +382,7 @@ std::optional<MetadataNumber> MetadataNumberParser::Rules::parse(std::string_vie
         return std::nullopt;
     }
 
-    QString national = QString::fromLatin1(digitText.data(), qsizetype(digitText.size()));
+    std::string national(digitText);
     int callingCode = 0;
     std::size_t metadataIndex = 0;
     if (plus) {
@@ -328,22 +397,24 @@ std::optional<MetadataNumber> MetadataNumberParser::Rules::parse(std::string_vie
             return std::nullopt;
         const RegionData &region = regions[home->second];
         const CompiledRegion &rules = compiled(home->second);
+        if (!rules.usable)
+            return std::nullopt;
 
         // An international prefix such as 011 or 00 is libphonenumber's case.
-        if (prefixLength(rules.internationalPrefix, national) >= 0)
+        if (rules.internationalPrefix->matchLength(national) >= 0)
             return std::nullopt;
 
         // MaybeExtractCountryCode(): digits that start with the home calling
         // code lose it when the rest fits the home region better.
         metadataIndex = home->second;
         callingCode = region.callingCode;
-        if (national.startsWith(QLatin1StringView(region.callingCodeText))) {
-            QString rest = national.sliced(qsizetype(region.callingCodeText.size()));
+        if (national.starts_with(region.callingCodeText)) {
+            std::string rest = national.substr(region.callingCodeText.size());
             if (stripNationalPrefix(region, rules, rest) == Strip::AskLibrary)
                 return std::nullopt;
             if ((!matchesPattern(rules.general, national) && matchesPattern(rules.general, rest)) ||
                 checkLength(region, std::size_t(national.size())) == LengthCheck::TooLong) {
-                national = rest;
+                national = std::move(rest);
                 if (mainByCallingCode[std::size_t(callingCode)] < 0)
                     return std::nullopt;
                 metadataIndex = std::size_t(mainByCallingCode[std::size_t(callingCode)]);
@@ -355,13 +426,15 @@ std::optional<MetadataNumber> MetadataNumberParser::Rules::parse(std::string_vie
 
     // ParseHelper(): the national prefix goes when what remains has a possible length.
     const RegionData &region = regions[metadataIndex];
-    QString withoutPrefix = national;
-    if (stripNationalPrefix(region, compiled(metadataIndex), withoutPrefix) == Strip::AskLibrary)
+    std::string withoutPrefix = national;
+    const CompiledRegion &regionRules = compiled(metadataIndex);
+    if (!regionRules.usable ||
+        stripNationalPrefix(region, regionRules, withoutPrefix) == Strip::AskLibrary)
         return std::nullopt;
     const LengthCheck length = checkLength(region, std::size_t(withoutPrefix.size()));
     if (length != LengthCheck::TooShort && length != LengthCheck::LocalOnly &&
         length != LengthCheck::InvalidLength) {
-        national = withoutPrefix;
+        national = std::move(withoutPrefix);
     }
     if (std::size_t(national.size()) < MinNationalLength ||
         std::size_t(national.size()) > MaxNationalLength) {
@@ -378,7 +451,8 @@ std::optional<MetadataNumber> MetadataNumberParser::Rules::parse(std::string_vie
         !isValidIn(main, compiled(std::size_t(mainIndex)), national))
         return std::nullopt;
 
-    return MetadataNumber{u'+' + QString::number(callingCode) + national,
+    const std::string e164 = '+' + std::to_string(callingCode) + national;
+    return MetadataNumber{QString::fromLatin1(e164.data(), qsizetype(e164.size())),
                           QString::fromStdString(main.id)};
 }
 
@@ -404,6 +478,9 @@ MetadataNumberParser::MetadataNumberParser()
         if (metadata.id().size() == 2)
             rules->geographicById.emplace(metadata.id(), rules->regions.size() - 1);
     }
+
+    rules->compiledOnce = std::make_unique<std::once_flag[]>(rules->regions.size());
+    rules->compiledRegions.resize(rules->regions.size());
 
     // The main region is the one GetRegionCodeForCountryCode() names.
     const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();

@@ -27,6 +27,8 @@ private slots:
     void insertStoresEveryColumn();
     void insertKeepsEmptyTextNotNull();
     void insertFailsOnMissingBatch();
+    void appendWritesGroupsInOrder();
+    void appendReportsFailedGroup();
 
 private:
     QString addBatch();
@@ -189,6 +191,76 @@ void TestCallWriter::insertFailsOnMissingBatch()
     QVERIFY(!inserted);
     QCOMPARE(inserted.error().code, u"store_failed"_s);
     QVERIFY2(inserted.error().message.contains(u"line 7"_s), qPrintable(inserted.error().message));
+}
+
+namespace {
+
+CallRecord numberedCall(int line)
+{
+    CallRecord call;
+    call.line = line;
+    call.name = u"Caller %1"_s.arg(line);
+    call.phoneRaw = u"(212) 555-%1"_s.arg(line, 4, 10, QLatin1Char('0'));
+    call.e164 = u"+1212555%1"_s.arg(line, 4, 10, QLatin1Char('0'));
+    call.timeZones = {"America/New_York"};
+    return call;
+}
+
+} // namespace
+
+// Three full groups of 64 and a rest of 10: every call is stored once, in the
+// order appended, and nothing before flush() is lost.
+void TestCallWriter::appendWritesGroupsInOrder()
+{
+    const QString batchId = addBatch();
+    CallWriter writer(m_connection->database());
+    QVERIFY(writer.prepare(batchId));
+
+    constexpr int calls = 3 * 64 + 10;
+    for (int line = 1; line <= calls; ++line) {
+        const Result<void> appended = writer.append(numberedCall(line));
+        QVERIFY2(appended, qPrintable(appended.ok() ? QString() : appended.error().message));
+    }
+    const Result<void> flushed = writer.flush();
+    QVERIFY2(flushed, qPrintable(flushed.ok() ? QString() : flushed.error().message));
+
+    QSqlQuery query(m_connection->database());
+    QVERIFY(query.exec(u"SELECT line, name, e164 FROM calls ORDER BY id"_s));
+    int expectedLine = 1;
+    while (query.next()) {
+        QCOMPARE(query.value(0).toInt(), expectedLine);
+        QCOMPARE(query.value(1).toString(), numberedCall(expectedLine).name);
+        QCOMPARE(query.value(2).toString(), numberedCall(expectedLine).e164);
+        ++expectedLine;
+    }
+    QCOMPARE(expectedLine, calls + 1);
+}
+
+// A group written on the writer's thread fails as a whole, and the error names
+// its lines when the caller next appends or flushes.
+void TestCallWriter::appendReportsFailedGroup()
+{
+    CallWriter writer(m_connection->database());
+    QVERIFY(writer.prepare(Ids::generate()));
+
+    std::optional<Error> failure;
+    for (int line = 1; line <= 200 && !failure; ++line) {
+        if (const Result<void> appended = writer.append(numberedCall(line)); !appended)
+            failure = appended.error();
+    }
+    if (!failure) {
+        if (const Result<void> flushed = writer.flush(); !flushed)
+            failure = flushed.error();
+    }
+
+    QVERIFY(failure.has_value());
+    QCOMPARE(failure->code, u"store_failed"_s);
+    QVERIFY2(failure->message.contains(u"lines 1 to 64"_s), qPrintable(failure->message));
+
+    QSqlQuery query(m_connection->database());
+    QVERIFY(query.exec(u"SELECT COUNT(*) FROM calls"_s));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toInt(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestCallWriter)
