@@ -112,6 +112,18 @@ bool isPlainJsonText(QStringView text)
     });
 }
 
+// Appends one "key":"value" member of plain texts, after a comma unless first.
+void appendPlainMember(std::string &out, QStringView key, QStringView text, bool first)
+{
+    if (!first)
+        out.push_back(',');
+    out.push_back('"');
+    appendUtf8(out, key);
+    out.append("\":\"");
+    appendUtf8(out, text);
+    out.push_back('"');
+}
+
 bool appendPlainJson(std::string &out, const QJsonObject &object)
 {
     const std::size_t start = out.size();
@@ -124,13 +136,7 @@ bool appendPlainJson(std::string &out, const QJsonObject &object)
             out.resize(start);
             return false;
         }
-        if (it != object.constBegin())
-            out.push_back(',');
-        out.push_back('"');
-        appendUtf8(out, key);
-        out.append("\":\"");
-        appendUtf8(out, text);
-        out.push_back('"');
+        appendPlainMember(out, key, text, it == object.constBegin());
     }
     out.push_back('}');
     return true;
@@ -214,11 +220,11 @@ Result<void> CallWriter::insert(const CallRecord &call)
     return flush();
 }
 
-Result<void> CallWriter::append(const CallRecord &call)
+Result<void> CallWriter::append(const CallRecord &call, std::string_view extraJson)
 {
     Q_ASSERT(m_groupStatement);
 
-    encode(call, m_current->rows[std::size_t(m_current->count)]);
+    encode(call, extraJson, m_current->rows[std::size_t(m_current->count)]);
     ++m_current->count;
     if (m_current->count < rowsPerGroup)
         return {};
@@ -302,7 +308,7 @@ void CallWriter::stopWriting()
     m_writing.join();
 }
 
-void CallWriter::encode(const CallRecord &call, RowText &row)
+void CallWriter::encode(const CallRecord &call, std::string_view extraJson, RowText &row)
 {
     // Empty strings, never NULL, for the NOT NULL text columns.
     row.line = call.line;
@@ -317,6 +323,10 @@ void CallWriter::encode(const CallRecord &call, RowText &row)
         row.timeZones.append(zone.constData(), std::size_t(zone.size()));
     }
     assignUtf8(row.timeZoneSource, toString(call.timeZoneSource));
+    if (!extraJson.empty()) {
+        row.extra.assign(extraJson);
+        return;
+    }
     row.extra.clear();
     appendJson(row.extra, call.extra);
 }
@@ -360,6 +370,25 @@ void CallWriter::appendJson(std::string &out, const QJsonObject &object)
         return;
     const QByteArray json = QJsonDocument(object).toJson(QJsonDocument::Compact);
     out.append(json.constData(), std::size_t(json.size()));
+}
+
+void CallWriter::appendJson(std::string &out, const QList<std::pair<QString, QString>> &fields)
+{
+    const bool plain = std::all_of(fields.begin(), fields.end(), [](const auto &field) {
+        return isPlainJsonText(field.first) && isPlainJsonText(field.second);
+    });
+    if (!plain) {
+        QJsonObject object;
+        for (const auto &[key, value] : fields)
+            object.insert(key, value);
+        appendJson(out, object);
+        return;
+    }
+
+    out.push_back('{');
+    for (qsizetype i = 0; i < fields.size(); ++i)
+        appendPlainMember(out, fields[i].first, fields[i].second, i == 0);
+    out.push_back('}');
 }
 
 } // namespace Dialdeck

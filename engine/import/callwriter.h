@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -57,13 +58,19 @@ public:
     // error comes back from a later append() or from flush(). Call flush()
     // before using the connection again and before committing, because calls
     // still waiting are lost when the writer is destroyed.
-    Result<void> append(const CallRecord &call);
+    // A non-empty `extraJson` is stored as the call's extra JSON in place of
+    // the encoding of call.extra.
+    Result<void> append(const CallRecord &call, std::string_view extraJson = {});
     Result<void> flush();
 
     // Appends the compact JSON text of `object` to `out`. Objects whose values
     // are all strings without characters that JSON escapes are encoded
     // directly, everything else through QJsonDocument.
     static void appendJson(std::string &out, const QJsonObject &object);
+
+    // Same for an object of string values. `fields` must be sorted by key as
+    // QJsonObject sorts keys (QString's operator<), each key once.
+    static void appendJson(std::string &out, const QList<std::pair<QString, QString>> &fields);
 
 private:
     // One call's column values as UTF-8, bound with SQLITE_STATIC, so they
@@ -88,7 +95,7 @@ private:
 
     Error failure(const QString &operation) const;
     sqlite3_stmt *prepared(int rows) const;
-    static void encode(const CallRecord &call, RowText &row);
+    static void encode(const CallRecord &call, std::string_view extraJson, RowText &row);
     Result<void> write(sqlite3_stmt *statement, const Group &group, int firstRow, int rows);
     void writeGroups();
     void stopWriting();

@@ -13,6 +13,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QSqlQuery>
 
 namespace Dialdeck {
@@ -119,6 +120,21 @@ Result<QString> chooseBatchId(QSqlDatabase db, const ImportOptions &options)
     return batchId;
 }
 
+// Adds the columns' JSON text to what DuplicateFilter put in call.extra (an
+// extension, other numbers of the contact) and clears the text. With nothing
+// in call.extra, the text stays as it is and is stored unchanged.
+void mergeExtra(CallRecord &call, std::string &extraJson)
+{
+    if (call.extra.isEmpty())
+        return;
+
+    QJsonObject merged = QJsonDocument::fromJson(QByteArray::fromStdString(extraJson)).object();
+    for (auto it = call.extra.constBegin(); it != call.extra.constEnd(); ++it)
+        merged.insert(it.key(), it.value());
+    call.extra = merged;
+    extraJson.clear();
+}
+
 // Stores the batch and its calls. The caller owns the transaction.
 Result<void> storeBatch(QSqlDatabase db, ImportPipeline &pipeline, const Batch &batch,
                         DuplicateFilter &filter,
@@ -135,14 +151,16 @@ Result<void> storeBatch(QSqlDatabase db, ImportPipeline &pipeline, const Batch &
     const auto consume = [&](QList<ContactCandidate> &&chunk, qint64 rowsDone) {
         for (ContactCandidate &candidate : chunk) {
             summary.warnings.append(candidate.warnings);
+            std::string extraJson = std::move(candidate.extraJson);
             std::variant<CallRecord, RejectedRow> outcome = filter.resolve(std::move(candidate));
             if (RejectedRow *rejected = std::get_if<RejectedRow>(&outcome)) {
                 addRejection(summary, std::move(*rejected));
                 continue;
             }
 
-            const CallRecord &call = std::get<CallRecord>(outcome);
-            if (Result<void> stored = writer.append(call); !stored) {
+            CallRecord &call = std::get<CallRecord>(outcome);
+            mergeExtra(call, extraJson);
+            if (Result<void> stored = writer.append(call, extraJson); !stored) {
                 failure = stored.error();
                 return false;
             }
@@ -226,6 +244,7 @@ Result<ImportSummary> Importer::run(QSqlDatabase db, const ImportOptions &option
     ImportPipeline pipeline(options);
     if (Result<void> opened = pipeline.open(); !opened)
         return opened.error();
+    pipeline.setExtraAsJson(true);
     Result<QString> batchId = chooseBatchId(db, options);
     if (!batchId)
         return batchId.error();

@@ -38,6 +38,9 @@ public:
     using Consumer = std::function<bool(QList<ContactCandidate> &&chunk, qint64 rowsDone)>;
     Result<bool> run(const Consumer &consume);
 
+    // See RowConverter::setExtraAsJson(). Call after open().
+    void setExtraAsJson(bool asJson) { m_converter->setExtraAsJson(asJson); }
+
     ContactFormat format() const { return m_reader.format(); }
     const QStringList &headers() const { return m_reader.headers(); }
     const ColumnMap &columns() const { return m_columns; }

@@ -1,5 +1,6 @@
 #include "rowconverter.h"
 
+#include "callwriter.h"
 #include "countrynames.h"
 #include "timezonetable.h"
 
@@ -120,6 +121,35 @@ void RowConverter::addPhone(ContactCandidate &candidate, const QString &raw,
     candidate.phones.append(std::move(usable));
 }
 
+// The members convert() puts in `extra`, encoded as QJsonDocument would
+// encode that object.
+std::string RowConverter::extraJsonOf(const QStringList &fields) const
+{
+    QList<std::pair<QString, QString>> members;
+    for (int column : m_map.extraColumns) {
+        QString value = fieldAt(fields, column);
+        if (!value.isEmpty())
+            members.append({m_headers[column], std::move(value)});
+    }
+    for (qsizetype column = m_headers.size(); column < fields.size(); ++column) {
+        QString value = fields[column].trimmed();
+        if (!value.isEmpty())
+            members.append({tr("Column %1").arg(column + 1), std::move(value)});
+    }
+
+    // Sorted by key, and a repeated key keeps its last value, as QJsonObject::insert() does.
+    std::stable_sort(members.begin(), members.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (qsizetype i = members.size() - 1; i > 0; --i) {
+        if (members[i - 1].first == members[i].first)
+            members.remove(i - 1);
+    }
+
+    std::string json;
+    CallWriter::appendJson(json, members);
+    return json;
+}
+
 ContactCandidate RowConverter::convert(const SourceRow &row) const
 {
     ContactCandidate candidate;
@@ -148,6 +178,10 @@ ContactCandidate RowConverter::convert(const SourceRow &row) const
     if (candidate.phones.isEmpty() && !candidate.firstProblem)
         addPhone(candidate, QString(), callingCode, region, timeZone);
 
+    if (m_extraAsJson) {
+        candidate.extraJson = extraJsonOf(fields);
+        return candidate;
+    }
     for (int column : m_map.extraColumns) {
         const QString value = fieldAt(fields, column);
         if (!value.isEmpty())

@@ -105,6 +105,7 @@ private Q_SLOTS:
     void zoneFromDefaultWhenNoPrefix();
     void invalidZoneColumnWarns();
     void extensionKeptInExtra();
+    void storedExtraMatchesPreview();
     void pageCacheSizeRestored_data();
     void pageCacheSizeRestored();
     void doNotCallNumbersRejected();
@@ -380,6 +381,40 @@ void TestImporter::extensionKeptInExtra()
     QCOMPARE(calls[0].e164, u"+14155550199"_s);
     QCOMPARE(calls[0].extra.value(u"extension").toString(), u"12"_s);
     QCOMPARE(calls[0].extra.value(u"department").toString(), u"Sales"_s);
+}
+
+// Run() writes the extra columns as JSON text without a QJsonObject, while
+// preview() builds the object. The stored text equals the object's compact
+// JSON for keys out of order, a repeated header, escaped and non-ASCII text,
+// a column past the headers, an extension, a second number and no extras.
+void TestImporter::storedExtraMatchesPreview()
+{
+    const QString path =
+        writeFile(u"extras.csv"_s, u"name,phone,mobile,tier,Département,code,tier\n"
+                                   "Ann,+1 212 555 0142,+1 212 555 0143,gold,Ventes,A1,silver\n"
+                                   "Bob,+1 212 555 0150 ext 7,,bronze,Sales,,\n"
+                                   "Cy,+1 212 555 0151,,,,B2,,past the headers\n"
+                                   "Di,+1 212 555 0152,,\"say \"\"hi\"\"\",,back\\slash,\n"
+                                   "Eve,+1 212 555 0153,,,,,\n"_s.toUtf8());
+    QSqlDatabase db = m_connection->database();
+    Result<ImportPreview> preview = Importer::preview(optionsFor(path), 100);
+    QVERIFY2(preview, qPrintable(preview.ok() ? QString() : preview.error().message));
+    Result<ImportSummary> summary = Importer::run(db, optionsFor(path), {});
+    QVERIFY2(summary, qPrintable(summary.ok() ? QString() : summary.error().message));
+    QCOMPARE(summary->imported, 5);
+    QCOMPARE(preview->rows.size(), 5);
+
+    QSqlQuery query(db);
+    query.prepare(u"SELECT line, extra FROM calls WHERE batch_id = ? ORDER BY line"_s);
+    query.addBindValue(summary->batchId);
+    QVERIFY(query.exec());
+    for (const CallRecord &row : std::as_const(preview->rows)) {
+        QVERIFY(query.next());
+        QCOMPARE(query.value(0).toInt(), row.line);
+        QCOMPARE(query.value(1).toByteArray(),
+                 QJsonDocument(row.extra).toJson(QJsonDocument::Compact));
+    }
+    QVERIFY(!query.next());
 }
 
 void TestImporter::pageCacheSizeRestored_data()
