@@ -9,6 +9,7 @@
 #include "carrier/plivosignature.h"
 #include "import/contactreader.h"
 #include "import/delimitedparser.h"
+#include "import/metadatanumberparser.h"
 #include "import/phonenormaliser.h"
 #include "import/textdecoder.h"
 #include "relay/relayframe.h"
@@ -18,8 +19,12 @@
 #include <QTemporaryFile>
 #include <QUrlQuery>
 
+#include <phonenumbers/phonenumberutil.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <string>
 
 namespace Dialdeck::Fuzz {
 
@@ -131,6 +136,48 @@ void runTextDecoder(QByteArrayView input)
     }
 }
 
+// The digits of `raw`, after a plus sign when one comes before the first digit.
+std::string compactDigitsOf(const QString &raw)
+{
+    std::string compact;
+    for (QChar c : raw) {
+        if (c >= u'0' && c <= u'9')
+            compact.push_back(char(c.unicode()));
+        else if (c == u'+' && compact.empty())
+            compact.push_back('+');
+    }
+    return compact;
+}
+
+// The metadata parser returns only numbers that PhoneNumberUtil's Parse() and
+// IsValidNumberForRegion() for the calling code's main region accept, with
+// the same E.164 text and region.
+void checkMetadataParser(const QString &raw, const QString &region)
+{
+    using i18n::phonenumbers::PhoneNumber;
+    using i18n::phonenumbers::PhoneNumberUtil;
+
+    const std::string compact = compactDigitsOf(raw);
+    const std::string regionCode = region.toStdString();
+    const std::optional<MetadataNumber> parsed = MetadataNumberParser::instance().parse(compact,
+                                                                                       regionCode);
+    if (!parsed)
+        return;
+
+    const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    require(util.Parse(compact, regionCode, &number) == PhoneNumberUtil::NO_PARSING_ERROR,
+            "PhoneNumberUtil parses what the metadata parser parsed");
+    std::string main;
+    util.GetRegionCodeForCountryCode(number.country_code(), &main);
+    require(util.IsValidNumberForRegion(number, main),
+            "PhoneNumberUtil finds valid what the metadata parser found valid");
+    std::string e164;
+    util.Format(number, PhoneNumberUtil::E164, &e164);
+    require(parsed->e164.toStdString() == e164 && parsed->region.toStdString() == main,
+            "the metadata parser gives PhoneNumberUtil's E.164 text and region");
+}
+
 // A number that normalises is "+" and digits only.
 void runPhoneNormaliser(QByteArrayView input)
 {
@@ -157,6 +204,8 @@ void runPhoneNormaliser(QByteArrayView input)
     if (space > 0)
         checkE164(normaliser.normaliseWithCallingCode(QStringView(raw).sliced(space + 1),
                                                       QStringView(raw).first(space), region));
+
+    checkMetadataParser(raw, region);
 
     PhoneNormaliser::isScientificNotation(raw);
     PhoneNormaliser::cleanSpaces(raw);
