@@ -67,24 +67,69 @@ void SqliteStatement::bindNull(int index)
     sqlite3_bind_null(m_statement, index);
 }
 
+Error SqliteStatement::failure(const char *what, qint64 id, const QString &detail,
+                               const QString &subject) const
+{
+    const QString text = QCoreApplication::translate("Dialdeck::Journal", what);
+    const QString operation = subject.isNull() ? text.arg(id) : text.arg(subject);
+    qCWarning(lcStore).noquote() << operation << "failed:" << detail;
+    return Error{u"store_failed"_s, QCoreApplication::translate("Dialdeck::Store", "%1 failed: %2.")
+                                        .arg(operation, detail)};
+}
+
 Result<void> SqliteStatement::execute(const char *what, qint64 id)
 {
-    const auto failure = [&](const QString &detail) {
-        const QString operation = QCoreApplication::translate("Dialdeck::Journal", what).arg(id);
-        qCWarning(lcStore).noquote() << operation << "failed:" << detail;
-        return Error{u"store_failed"_s,
-                     QCoreApplication::translate("Dialdeck::Store", "%1 failed: %2.")
-                         .arg(operation, detail)};
-    };
     if (!m_statement)
-        return failure(u"the statement could not be prepared"_s);
+        return failure(what, id, u"the statement could not be prepared"_s);
 
     const int status = sqlite3_step(m_statement);
     sqlite3_reset(m_statement);
     sqlite3_clear_bindings(m_statement);
     if (status != SQLITE_DONE && status != SQLITE_ROW)
-        return failure(QString::fromUtf8(sqlite3_errmsg(m_db)));
+        return failure(what, id, QString::fromUtf8(sqlite3_errmsg(m_db)));
     return {};
+}
+
+Result<bool> SqliteStatement::nextRow(const char *what, qint64 id)
+{
+    return step(what, id, QString());
+}
+
+Result<bool> SqliteStatement::nextRow(const char *what, const QString &subject)
+{
+    return step(what, 0, subject);
+}
+
+Result<bool> SqliteStatement::step(const char *what, qint64 id, const QString &subject)
+{
+    if (!m_statement)
+        return failure(what, id, u"the statement could not be prepared"_s, subject);
+
+    const int status = sqlite3_step(m_statement);
+    if (status == SQLITE_ROW)
+        return true;
+
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+    if (status != SQLITE_DONE)
+        return failure(what, id, QString::fromUtf8(sqlite3_errmsg(m_db)), subject);
+    return false;
+}
+
+QString SqliteStatement::columnText(int index) const
+{
+    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, index));
+    return QString::fromUtf8(text, sqlite3_column_bytes(m_statement, index));
+}
+
+qint64 SqliteStatement::columnInt64(int index) const
+{
+    return sqlite3_column_int64(m_statement, index);
+}
+
+bool SqliteStatement::columnIsNull(int index) const
+{
+    return sqlite3_column_type(m_statement, index) == SQLITE_NULL;
 }
 
 int SqliteStatement::changes() const
