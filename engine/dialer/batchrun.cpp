@@ -85,6 +85,8 @@ Result<void> BatchRun::load(qint64 nowMs, const QSet<QString> &doNotCall)
         flight.journaledAtMs = attempt.createdAtMs;
         flight.requestUuid = attempt.requestUuid;
         flight.status = callStatusDuring(attempt.state);
+        flight.attemptState = attempt.state == AttemptState::Dialing ? AttemptState::Reconciling
+                                                                     : attempt.state;
         m_inFlight.insert(attempt.attemptId, flight);
         m_toReconcile.append(attempt.attemptId);
         phonesInCall.insert(attempt.callerPhoneId);
@@ -304,62 +306,168 @@ DialRequest BatchRun::dialRequestFor(qint64 attemptId, const InFlight &flight) c
     return request;
 }
 
-Result<void> BatchRun::applyEvent(const CarrierEvent &event)
+Result<void> BatchRun::applyEvents(const std::vector<const CarrierEvent *> &events)
 {
-    const auto found = m_inFlight.find(event.attemptId);
-    if (found == m_inFlight.end())
-        return {};
+    // Events that follow an attempt's hangup wait for a later round, which
+    // drops them once the hangup has finished the attempt, as a later tick would.
+    std::vector<const CarrierEvent *> pending = events;
+    while (!pending.empty()) {
+        std::vector<const CarrierEvent *> round;
+        std::vector<const CarrierEvent *> later;
+        QSet<qint64> hungUp;
+        for (const CarrierEvent *event : pending) {
+            if (hungUp.contains(event->attemptId)) {
+                later.push_back(event);
+                continue;
+            }
+            round.push_back(event);
+            if (event->kind == CarrierEvent::Kind::Hangup)
+                hungUp.insert(event->attemptId);
+        }
 
-    if (event.kind == CarrierEvent::Kind::Placed) {
-        found->requestUuid = event.requestUuid;
-        return m_journal.setRequestUuid(event.attemptId, event.requestUuid);
+        if (Result<void> applied = applyRound(round); !applied)
+            return applied;
+        pending = std::move(later);
+    }
+    return {};
+}
+
+// Applies events of which no attempt has one after its hangup.
+Result<void> BatchRun::applyRound(const std::vector<const CarrierEvent *> &events)
+{
+    // Placed carries only the request id, which no event row records.
+    std::vector<const CarrierEvent *> recordable;
+    for (const CarrierEvent *event : events) {
+        if (event->kind != CarrierEvent::Kind::Placed && m_inFlight.contains(event->attemptId))
+            recordable.push_back(event);
+    }
+    Result<std::vector<bool>> fresh = m_journal.recordEvents(recordable);
+    if (!fresh)
+        return fresh.error();
+
+    QHash<qint64, PendingChange> changes;
+    std::vector<qint64> touched;
+    std::size_t recorded = 0;
+    for (const CarrierEvent *event : events) {
+        const bool isNew = recorded < recordable.size() && recordable[recorded] == event
+                               ? (*fresh)[recorded++]
+                               : false;
+        const auto found = m_inFlight.find(event->attemptId);
+        if (found == m_inFlight.end())
+            continue;
+
+        if (event->kind != CarrierEvent::Kind::Placed && !isNew) {
+            qCDebug(lcDialer) << "Ignored a repeated" << toString(event->kind)
+                              << "event of attempt" << event->attemptId;
+            continue;
+        }
+        if (event->kind == CarrierEvent::Kind::Hangup) {
+            // The hangup saves the attempt with all its changes of this tick;
+            // finishAttempt() saves its call's own status.
+            AttemptUpdate update = changes.take(event->attemptId).attempt;
+            update.attemptId = event->attemptId;
+            if (Result<void> ended = applyHangup(*event, *found, std::move(update)); !ended)
+                return ended;
+            continue;
+        }
+
+        if (!changes.contains(event->attemptId))
+            touched.push_back(event->attemptId);
+        PendingChange &change = changes[event->attemptId];
+        change.attempt.attemptId = event->attemptId;
+        if (event->kind == CarrierEvent::Kind::Placed) {
+            found->requestUuid = event->requestUuid;
+            change.attempt.requestUuid = event->requestUuid;
+        } else {
+            applyProgress(*event, *found, change);
+        }
     }
 
-    Result<bool> recorded = m_journal.recordEvent(event);
-    if (!recorded)
-        return recorded.error();
-    if (!*recorded) {
-        qCDebug(lcDialer) << "Ignored a repeated" << toString(event.kind) << "event of attempt"
-                          << event.attemptId;
-        return {};
+    for (qint64 attemptId : touched) {
+        const auto change = changes.constFind(attemptId);
+        if (change == changes.cend())
+            continue;
+        if (Result<void> saved = savePending(attemptId, *change); !saved)
+            return saved;
     }
+    return {};
+}
 
+// Applies Ringing, Answered or MachineDetected in memory, with the rules the
+// attempt's state sets: a late ringing never moves an answered attempt back.
+void BatchRun::applyProgress(const CarrierEvent &event, InFlight &flight, PendingChange &change)
+{
+    AttemptUpdate &update = change.attempt;
     switch (event.kind) {
-    case CarrierEvent::Kind::Placed:
-        return {};
     case CarrierEvent::Kind::Ringing:
-        if (Result<void> done = m_journal.markRinging(event); !done)
-            return done;
-        if (found->status == CallStatus::Dialing) {
+        if (flight.attemptState == AttemptState::Dialing
+            || flight.attemptState == AttemptState::Reconciling) {
+            flight.attemptState = AttemptState::Ringing;
+            update.callUuid = event.callUuid;
+            update.ringingAtMs = event.atMs;
+        }
+        if (flight.status == CallStatus::Dialing) {
             moveCount(CallStatus::Dialing, CallStatus::Ringing);
-            found->status = CallStatus::Ringing;
-            return m_journal.setCallStatus(found->callId, CallStatus::Ringing);
+            flight.status = CallStatus::Ringing;
+            change.callStatusChanged = true;
         }
-        return {};
+        break;
     case CarrierEvent::Kind::Answered:
-        if (Result<void> done = m_journal.markAnswered(event); !done)
-            return done;
-        if (found->status != CallStatus::InProgress) {
-            moveCount(found->status, CallStatus::InProgress);
-            found->status = CallStatus::InProgress;
-            return m_journal.setCallStatus(found->callId, CallStatus::InProgress);
+        flight.attemptState = AttemptState::InProgress;
+        update.callUuid = event.callUuid;
+        update.answeredAtMs = event.atMs;
+        if (flight.status != CallStatus::InProgress) {
+            moveCount(flight.status, CallStatus::InProgress);
+            flight.status = CallStatus::InProgress;
+            change.callStatusChanged = true;
         }
-        return {};
+        break;
     case CarrierEvent::Kind::MachineDetected:
-        return m_journal.markMachine(event);
+        update.machineResult = event.machineResult;
+        break;
+    case CarrierEvent::Kind::Placed:
     case CarrierEvent::Kind::Hangup:
         break;
     }
+}
 
+Result<void> BatchRun::applyHangup(const CarrierEvent &event, InFlight &flight, AttemptUpdate update)
+{
     const CallOutcome outcome = event.outcome.value_or(CallOutcome::Failed);
-    if (Result<void> ended = m_journal.markEnded(event, outcome); !ended)
+    flight.attemptState = AttemptState::Ended;
+    update.state = AttemptState::Ended;
+    if (!event.callUuid.isEmpty())
+        update.callUuid = event.callUuid;
+    if (!event.machineResult.isEmpty())
+        update.machineResult = event.machineResult;
+    update.endedAtMs = event.atMs;
+    update.outcome = outcome;
+    update.hangupCause = event.hangupCause;
+    update.ringSeconds = event.ringSeconds;
+    update.talkSeconds = event.talkSeconds;
+    update.cost = event.cost;
+    if (Result<void> ended = m_journal.updateAttempt(update); !ended)
         return ended;
 
-    const bool answered = outcome == CallOutcome::Answered;
-    if (answered)
+    if (outcome == CallOutcome::Answered)
         m_totals.talkSeconds += event.talkSeconds;
     m_totals.cost += event.cost;
-    return finishAttempt(event.attemptId, *found, outcome, event.atMs, event.hangupCause);
+    return finishAttempt(event.attemptId, flight, outcome, event.atMs, event.hangupCause);
+}
+
+Result<void> BatchRun::savePending(qint64 attemptId, const PendingChange &change)
+{
+    const auto flight = m_inFlight.constFind(attemptId);
+    if (flight == m_inFlight.cend())
+        return {};
+
+    AttemptUpdate update = change.attempt;
+    update.state = flight->attemptState;
+    if (Result<void> saved = m_journal.updateAttempt(update); !saved)
+        return saved;
+    if (change.callStatusChanged)
+        return m_journal.setCallStatus(flight->callId, flight->status);
+    return {};
 }
 
 Result<void> BatchRun::applyRejection(const CarrierError &error, qint64 nowMs)
@@ -368,12 +476,13 @@ Result<void> BatchRun::applyRejection(const CarrierError &error, qint64 nowMs)
     if (found == m_inFlight.cend())
         return {};
 
-    CarrierEvent ended;
-    ended.kind = CarrierEvent::Kind::Hangup;
+    AttemptUpdate ended;
     ended.attemptId = error.attemptId;
-    ended.atMs = nowMs;
+    ended.state = AttemptState::Ended;
+    ended.endedAtMs = nowMs;
+    ended.outcome = CallOutcome::Failed;
     ended.hangupCause = error.message;
-    if (Result<void> marked = m_journal.markEnded(ended, CallOutcome::Failed); !marked)
+    if (Result<void> marked = m_journal.updateAttempt(ended); !marked)
         return marked;
     return finishAttempt(error.attemptId, *found, CallOutcome::Failed, nowMs, error.message,
                          error.retryable);

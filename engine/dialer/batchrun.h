@@ -14,6 +14,7 @@
 
 #include <deque>
 #include <functional>
+#include <vector>
 
 namespace Dialdeck {
 
@@ -48,7 +49,11 @@ public:
     bool mayDial(qint64 nowMs) const;
     void askCarrierToReconcile();
 
-    Result<void> applyEvent(const CarrierEvent &event);
+    // Applies the carrier events of one tick in the order given, inside the
+    // caller's transaction. Each attempt's row and its call's status are saved
+    // once for all of its events, and a hung-up attempt is finished at its
+    // hangup's place, so the outbox reports endings in the order they happened.
+    Result<void> applyEvents(const std::vector<const CarrierEvent *> &events);
     Result<void> applyRejection(const CarrierError &error, qint64 nowMs);
     Result<void> applyUnknownAttempt(qint64 attemptId, qint64 nowMs);
 
@@ -78,11 +83,24 @@ private:
         QString e164;
         QList<QByteArray> timeZones;
         CallStatus status = CallStatus::Dialing;
+        AttemptState attemptState = AttemptState::Dialing;
         qint64 sinceMs = 0;
         qint64 journaledAtMs = 0;
         QString requestUuid;
     };
 
+    // The changes one tick's events made to one attempt, saved at the end of
+    // the tick or at the attempt's hangup.
+    struct PendingChange
+    {
+        AttemptUpdate attempt;
+        bool callStatusChanged = false;
+    };
+
+    Result<void> applyRound(const std::vector<const CarrierEvent *> &events);
+    void applyProgress(const CarrierEvent &event, InFlight &flight, PendingChange &change);
+    Result<void> applyHangup(const CarrierEvent &event, InFlight &flight, AttemptUpdate update);
+    Result<void> savePending(qint64 attemptId, const PendingChange &change);
     Result<void> refillQueue(qint64 nowMs);
     Result<bool> journalOne(const DueCall &call, qint64 nowMs);
     Result<void> finishAttempt(qint64 attemptId, InFlight flight, CallOutcome outcome,

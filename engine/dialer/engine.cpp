@@ -22,6 +22,8 @@
 #include <QThread>
 #include <QUuid>
 
+#include <algorithm>
+
 namespace Dialdeck {
 
 using namespace Qt::StringLiterals;
@@ -713,7 +715,10 @@ void Engine::tick()
 
 Result<void> Engine::applyCarrierReports(qint64 nowMs)
 {
+    // Each run applies its share of the events in one pass, and the runs take
+    // turns in the order of their first event.
     const std::vector<CarrierEvent> events = std::exchange(m_pendingEvents, {});
+    std::vector<std::pair<BatchRun *, std::vector<const CarrierEvent *>>> eventsByRun;
     for (const CarrierEvent &event : events) {
         BatchRun *run = runOwning(event.attemptId);
         if (!run) {
@@ -721,7 +726,14 @@ Result<void> Engine::applyCarrierReports(qint64 nowMs)
                               << "that no running batch owns; it is reconciled when its batch runs";
             continue;
         }
-        if (Result<void> applied = run->applyEvent(event); !applied)
+        auto share = std::find_if(eventsByRun.begin(), eventsByRun.end(),
+                                  [run](const auto &entry) { return entry.first == run; });
+        if (share == eventsByRun.end())
+            share = eventsByRun.insert(eventsByRun.end(), {run, {}});
+        share->second.push_back(&event);
+    }
+    for (const auto &[run, runEvents] : eventsByRun) {
+        if (Result<void> applied = run->applyEvents(runEvents); !applied)
             return applied;
     }
 
@@ -756,6 +768,9 @@ Result<void> Engine::writeRelayCursors(qint64 nowMs)
     // then delivers those events again and they are applied then. The value
     // is replaced, not raised, so that a relay reset can move it back.
     const std::map<QString, qint64> cursors = std::exchange(m_pendingCursors, {});
+    if (cursors.empty())
+        return {};
+
     QSqlQuery query(m_connection->database());
     query.prepare(u"INSERT INTO relay_cursors (channel, seq, updated_at) VALUES (?, ?, ?) "
                   "ON CONFLICT (channel) DO UPDATE SET seq = excluded.seq, "

@@ -3,15 +3,39 @@
 #include "store/sqlsupport.h"
 
 #include <QCoreApplication>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+
+#include <array>
 
 namespace Dialdeck {
 
 using namespace Qt::StringLiterals;
 
 namespace {
+
+// The optional columns of an AttemptUpdate, in the order of AttemptColumns.
+enum class AttemptColumn : quint32
+{
+    RequestUuid,
+    CallUuid,
+    RingingAt,
+    AnsweredAt,
+    MachineResult,
+    EndedAt,
+    Outcome,
+    HangupCause,
+    RingSeconds,
+    TalkSeconds,
+    Cost,
+};
+
+constexpr std::array<const char *, 11> AttemptColumns = {
+    "request_uuid", "call_uuid",  "ringing_at",   "answered_at",  "machine_result", "ended_at",
+    "outcome",      "hangup_cause", "ring_seconds", "talk_seconds", "cost",
+};
 
 } // namespace
 
@@ -29,37 +53,18 @@ Journal::Journal(QSqlDatabase db)
     , m_setCallStatus(m_db, "UPDATE calls SET status = ? WHERE id = ?")
     , m_finishCall(m_db, "UPDATE calls SET status = ?, next_due_at = ?, last_outcome = ?, "
                          "skip_reason = ? WHERE id = ?")
-    , m_setRequestUuid(m_db, "UPDATE attempts SET request_uuid = ? WHERE id = ?")
     , m_setAttemptState(m_db, "UPDATE attempts SET state = ? WHERE id = ?")
-    , m_recordEvent(m_db, "INSERT OR IGNORE INTO events (attempt_id, call_uuid, kind, received_at) "
-                          "VALUES (?, ?, ?, ?)")
-    , m_markRinging(m_db, "UPDATE attempts SET state = 'ringing', call_uuid = ?, ringing_at = ? "
-                          "WHERE id = ? AND state IN ('dialing', 'reconciling')")
-    , m_markAnswered(m_db, "UPDATE attempts SET state = 'in_progress', call_uuid = ?, "
-                           "answered_at = ? WHERE id = ? AND state != 'ended'")
-    , m_markMachine(m_db, "UPDATE attempts SET machine_result = ? WHERE id = ?")
-    , m_markEnded(m_db, "UPDATE attempts SET state = 'ended', call_uuid = COALESCE(NULLIF(?, ''), "
-                        "call_uuid), ended_at = ?, outcome = ?, hangup_cause = ?, ring_seconds = ?, "
-                        "talk_seconds = ?, cost = ?, machine_result = COALESCE(NULLIF(?, ''), "
-                        "machine_result) WHERE id = ? AND state != 'ended'")
-    , m_outbox(m_db)
-{
     // Two reads keep each one on the (batch_id, status, next_due_at) index in
     // index order, so a LIMIT stops early even on a million-call batch.
-    m_fetchUndated = prepare(u"SELECT id, e164, time_zones, attempt_count, status FROM calls "
-                             "WHERE batch_id = ? AND status = 'pending' AND next_due_at IS NULL "
-                             "ORDER BY id LIMIT ?"_s);
-    m_fetchDated = prepare(u"SELECT id, e164, time_zones, attempt_count, status FROM calls "
-                           "WHERE batch_id = ? AND status = ? AND next_due_at <= ? "
-                           "ORDER BY next_due_at, id LIMIT ?"_s);
-}
-
-QSqlQuery Journal::prepare(const QString &sql)
+    , m_fetchUndated(m_db, "SELECT id, e164, time_zones, attempt_count, status FROM calls "
+                           "WHERE batch_id = ? AND status = 'pending' AND next_due_at IS NULL "
+                           "ORDER BY id LIMIT ?")
+    , m_fetchDated(m_db, "SELECT id, e164, time_zones, attempt_count, status FROM calls "
+                         "WHERE batch_id = ? AND status = ? AND next_due_at <= ? "
+                         "ORDER BY next_due_at, id LIMIT ?")
+    , m_nextDue(m_db, "SELECT MIN(next_due_at) FROM calls WHERE batch_id = ? AND status = ?")
+    , m_outbox(m_db)
 {
-    QSqlQuery query(m_db);
-    if (!query.prepare(sql))
-        storeError(u"Preparing \"%1\""_s.arg(sql.left(60)), query.lastError());
-    return query;
 }
 
 Result<void> Journal::begin()
@@ -67,7 +72,10 @@ Result<void> Journal::begin()
     m_outbox.discardWritten();
     // Other connections write too (webhook deliveries, imports, the REST API),
     // so the journal takes the write lock first and waits for it if needed.
-    return beginWriteTransaction(m_db, QObject::tr("Starting a journal transaction"));
+    Result<void> begun = beginWriteTransaction(m_db, QObject::tr("Starting a journal transaction"));
+    if (begun)
+        m_outbox.beginTransaction();
+    return begun;
 }
 
 Result<void> Journal::commit()
@@ -77,6 +85,7 @@ Result<void> Journal::commit()
         rollback();
         return error;
     }
+    m_outbox.endTransaction();
     if (m_outbox.takeWritten() && m_outboxCommitted)
         m_outboxCommitted();
     return {};
@@ -85,6 +94,7 @@ Result<void> Journal::commit()
 void Journal::rollback()
 {
     m_outbox.discardWritten();
+    m_outbox.endTransaction();
     m_db.rollback();
 }
 
@@ -92,58 +102,65 @@ Result<QList<DueCall>> Journal::fetchDue(const QString &batchId, qint64 nowMs, i
                                          const QSet<qint64> &exclude)
 {
     QList<DueCall> calls;
-    auto readRows = [&](QSqlQuery &query) {
-        while (query.next() && calls.size() < limit) {
-            const qint64 id = query.value(0).toLongLong();
-            if (exclude.contains(id))
+    const char *what = "Reading the due calls of batch %1";
+    // Reads every row, so the statement ends reset even when `limit` is reached early.
+    auto readRows = [&](SqliteStatement &query) -> Result<void> {
+        while (true) {
+            Result<bool> row = query.nextRow(what, batchId);
+            if (!row)
+                return row.error();
+            if (!*row)
+                return {};
+
+            const qint64 id = query.columnInt64(0);
+            if (calls.size() >= limit || exclude.contains(id))
                 continue;
             DueCall call;
             call.callId = id;
-            call.e164 = query.value(1).toString();
-            call.timeZones = splitTimeZones(query.value(2).toString());
-            call.attemptCount = query.value(3).toInt();
-            call.status = callStatusFromString(query.value(4).toString()).value_or(CallStatus::Pending);
+            call.e164 = query.columnText(1);
+            call.timeZones = splitTimeZones(query.columnText(2));
+            call.attemptCount = int(query.columnInt64(3));
+            call.status = callStatusFromString(query.columnText(4)).value_or(CallStatus::Pending);
             calls.append(std::move(call));
         }
-        query.finish();
     };
 
     // Rows held in memory by the caller are skipped, so ask for that many more.
-    const int window = limit + int(exclude.size());
-    const QString what = QObject::tr("Reading the due calls of batch %1").arg(batchId);
+    const qint64 window = limit + qint64(exclude.size());
 
-    m_fetchUndated.addBindValue(batchId);
-    m_fetchUndated.addBindValue(window);
-    if (Result<void> done = execQuery(m_fetchUndated, what); !done)
+    m_fetchUndated.bind(1, batchId);
+    m_fetchUndated.bind(2, window);
+    if (Result<void> done = readRows(m_fetchUndated); !done)
         return done.error();
-    readRows(m_fetchUndated);
 
     for (const char16_t *status : {u"pending", u"waiting_for_window"}) {
         if (calls.size() >= limit)
             break;
-        m_fetchDated.addBindValue(batchId);
-        m_fetchDated.addBindValue(QString::fromUtf16(status));
-        m_fetchDated.addBindValue(nowMs);
-        m_fetchDated.addBindValue(window);
-        if (Result<void> done = execQuery(m_fetchDated, what); !done)
+        m_fetchDated.bind(1, batchId);
+        m_fetchDated.bind(2, QString::fromUtf16(status));
+        m_fetchDated.bind(3, nowMs);
+        m_fetchDated.bind(4, window);
+        if (Result<void> done = readRows(m_fetchDated); !done)
             return done.error();
-        readRows(m_fetchDated);
     }
     return calls;
 }
 
 Result<std::optional<qint64>> Journal::nextDueMs(const QString &batchId)
 {
-    QSqlQuery query(m_db);
-    query.prepare(u"SELECT MIN(next_due_at) FROM calls WHERE batch_id = ? AND status = ?"_s);
     std::optional<qint64> earliest;
     for (const char16_t *status : {u"pending", u"waiting_for_window"}) {
-        query.addBindValue(batchId);
-        query.addBindValue(QString::fromUtf16(status));
-        if (Result<void> done = execQuery(query, QObject::tr("Reading the next due call")); !done)
-            return done.error();
-        if (query.next() && !query.value(0).isNull()) {
-            const qint64 due = query.value(0).toLongLong();
+        m_nextDue.bind(1, batchId);
+        m_nextDue.bind(2, QString::fromUtf16(status));
+        while (true) {
+            Result<bool> row = m_nextDue.nextRow("Reading the next due call of batch %1", batchId);
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            if (m_nextDue.columnIsNull(0))
+                continue;
+            const qint64 due = m_nextDue.columnInt64(0);
             earliest = earliest ? std::min(*earliest, due) : due;
         }
     }
@@ -300,13 +317,6 @@ Result<qint64> Journal::cancelPendingCalls(const QString &batchId, const QString
     return qint64(query.numRowsAffected());
 }
 
-Result<void> Journal::setRequestUuid(qint64 attemptId, const QString &requestUuid)
-{
-    m_setRequestUuid.bind(1, requestUuid);
-    m_setRequestUuid.bind(2, attemptId);
-    return m_setRequestUuid.execute("Saving the request id of attempt %1", attemptId);
-}
-
 Result<void> Journal::setAttemptState(qint64 attemptId, AttemptState state)
 {
     m_setAttemptState.bind(1, toString(state));
@@ -314,55 +324,119 @@ Result<void> Journal::setAttemptState(qint64 attemptId, AttemptState state)
     return m_setAttemptState.execute("Saving the state of attempt %1", attemptId);
 }
 
-Result<bool> Journal::recordEvent(const CarrierEvent &event)
+SqliteStatement &Journal::recordEventsStatement(int rows)
 {
-    m_recordEvent.bind(1, event.attemptId);
-    m_recordEvent.bind(2, event.callUuid);
-    m_recordEvent.bind(3, toString(event.kind));
-    m_recordEvent.bind(4, event.atMs);
-    if (Result<void> done = m_recordEvent.execute("Recording an event of attempt %1",
-                                                  event.attemptId);
-        !done) {
-        return done.error();
+    std::unique_ptr<SqliteStatement> &statement = m_recordEvents[rows];
+    if (!statement) {
+        // RETURNING lists only the inserted rows, so it leaves out the
+        // duplicates that the unique (call_uuid, kind) index rejects.
+        QByteArray sql = "INSERT OR IGNORE INTO events (attempt_id, call_uuid, kind, received_at) "
+                         "VALUES (?, ?, ?, ?)";
+        for (int row = 1; row < rows; ++row)
+            sql += ", (?, ?, ?, ?)";
+        sql += " RETURNING call_uuid, kind";
+        statement = std::make_unique<SqliteStatement>(m_db, sql.constData());
     }
-    return m_recordEvent.changes() > 0;
+    return *statement;
 }
 
-Result<void> Journal::markRinging(const CarrierEvent &event)
+Result<std::vector<bool>> Journal::recordEvents(const std::vector<const CarrierEvent *> &events)
 {
-    m_markRinging.bind(1, event.callUuid);
-    m_markRinging.bind(2, event.atMs);
-    m_markRinging.bind(3, event.attemptId);
-    return m_markRinging.execute("Marking attempt %1 as ringing", event.attemptId);
+    // 256 parameters per statement, well below SQLite's limit of 32,766.
+    constexpr std::size_t EventsPerStatement = 64;
+    std::vector<bool> fresh(events.size(), false);
+
+    for (std::size_t first = 0; first < events.size(); first += EventsPerStatement) {
+        const std::size_t count = std::min(EventsPerStatement, events.size() - first);
+        SqliteStatement &insert = recordEventsStatement(int(count));
+        for (std::size_t i = 0; i < count; ++i) {
+            const CarrierEvent &event = *events[first + i];
+            const int column = int(4 * i);
+            insert.bind(column + 1, event.attemptId);
+            insert.bind(column + 2, event.callUuid);
+            insert.bind(column + 3, toString(event.kind));
+            insert.bind(column + 4, event.atMs);
+        }
+
+        QSet<std::pair<QString, QString>> inserted;
+        while (true) {
+            Result<bool> row = insert.nextRow("Recording the events of attempt %1",
+                                              events[first]->attemptId);
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            inserted.insert({insert.columnText(0), insert.columnText(1)});
+        }
+
+        // The first event with a key takes its row; a repeat in the same list is a duplicate.
+        for (std::size_t i = 0; i < count; ++i) {
+            const CarrierEvent &event = *events[first + i];
+            fresh[first + i] = inserted.remove({event.callUuid, toString(event.kind)});
+        }
+    }
+    return fresh;
 }
 
-Result<void> Journal::markAnswered(const CarrierEvent &event)
+SqliteStatement &Journal::updateAttemptStatement(quint32 columns)
 {
-    m_markAnswered.bind(1, event.callUuid);
-    m_markAnswered.bind(2, event.atMs);
-    m_markAnswered.bind(3, event.attemptId);
-    return m_markAnswered.execute("Marking attempt %1 as answered", event.attemptId);
+    std::unique_ptr<SqliteStatement> &statement = m_updateAttempt[columns];
+    if (!statement) {
+        QByteArray sql = "UPDATE attempts SET state = ?";
+        for (std::size_t i = 0; i < AttemptColumns.size(); ++i) {
+            if (columns & (1U << i))
+                sql += QByteArray(", ") + AttemptColumns[i] + " = ?";
+        }
+        sql += " WHERE id = ?";
+        statement = std::make_unique<SqliteStatement>(m_db, sql.constData());
+    }
+    return *statement;
 }
 
-Result<void> Journal::markMachine(const CarrierEvent &event)
+Result<void> Journal::updateAttempt(const AttemptUpdate &update)
 {
-    m_markMachine.bind(1, event.machineResult);
-    m_markMachine.bind(2, event.attemptId);
-    return m_markMachine.execute("Saving machine detection of attempt %1", event.attemptId);
-}
+    // Only the columns the update sets are named: every indexed column in a
+    // SET clause costs an index rewrite, even when its value stays the same.
+    quint32 columns = 0;
+    const auto mark = [&columns](AttemptColumn column, bool present) {
+        if (present)
+            columns |= 1U << quint32(column);
+    };
+    mark(AttemptColumn::RequestUuid, update.requestUuid.has_value());
+    mark(AttemptColumn::CallUuid, update.callUuid.has_value());
+    mark(AttemptColumn::RingingAt, update.ringingAtMs.has_value());
+    mark(AttemptColumn::AnsweredAt, update.answeredAtMs.has_value());
+    mark(AttemptColumn::MachineResult, update.machineResult.has_value());
+    const bool ended = update.endedAtMs.has_value();
+    for (AttemptColumn column : {AttemptColumn::EndedAt, AttemptColumn::Outcome,
+                                 AttemptColumn::HangupCause, AttemptColumn::RingSeconds,
+                                 AttemptColumn::TalkSeconds, AttemptColumn::Cost}) {
+        mark(column, ended);
+    }
 
-Result<void> Journal::markEnded(const CarrierEvent &event, CallOutcome outcome)
-{
-    m_markEnded.bind(1, event.callUuid);
-    m_markEnded.bind(2, event.atMs);
-    m_markEnded.bind(3, toString(outcome));
-    m_markEnded.bind(4, event.hangupCause);
-    m_markEnded.bind(5, qint64(event.ringSeconds));
-    m_markEnded.bind(6, qint64(event.talkSeconds));
-    m_markEnded.bind(7, event.cost);
-    m_markEnded.bind(8, event.machineResult);
-    m_markEnded.bind(9, event.attemptId);
-    return m_markEnded.execute("Saving the end of attempt %1", event.attemptId);
+    SqliteStatement &statement = updateAttemptStatement(columns);
+    int index = 1;
+    statement.bind(index++, toString(update.state));
+    if (update.requestUuid)
+        statement.bind(index++, *update.requestUuid);
+    if (update.callUuid)
+        statement.bind(index++, *update.callUuid);
+    if (update.ringingAtMs)
+        statement.bind(index++, *update.ringingAtMs);
+    if (update.answeredAtMs)
+        statement.bind(index++, *update.answeredAtMs);
+    if (update.machineResult)
+        statement.bind(index++, *update.machineResult);
+    if (ended) {
+        statement.bind(index++, *update.endedAtMs);
+        statement.bind(index++, toString(update.outcome));
+        statement.bind(index++, update.hangupCause);
+        statement.bind(index++, qint64(update.ringSeconds));
+        statement.bind(index++, qint64(update.talkSeconds));
+        statement.bind(index++, update.cost);
+    }
+    statement.bind(index, update.attemptId);
+    return statement.execute("Saving the progress of attempt %1", update.attemptId);
 }
 
 Result<void> Journal::claimLease(const QString &batchId, const QString &owner, qint64 untilMs)

@@ -10,7 +10,10 @@
 #include <QSqlQuery>
 
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
+#include <vector>
 
 namespace Dialdeck {
 
@@ -51,6 +54,27 @@ struct AttemptTotals
     double cost = 0.0;
 };
 
+// The attempt columns that the carrier events of one tick changed. Columns
+// left unset keep their stored values, so one UPDATE saves what several
+// events reported.
+struct AttemptUpdate
+{
+    qint64 attemptId = 0;
+    AttemptState state = AttemptState::Dialing;
+    std::optional<QString> requestUuid;
+    std::optional<QString> callUuid;
+    std::optional<qint64> ringingAtMs;
+    std::optional<qint64> answeredAtMs;
+    std::optional<QString> machineResult;
+    // Set once the attempt ended. The members below it are saved only then.
+    std::optional<qint64> endedAtMs;
+    CallOutcome outcome = CallOutcome::Failed;
+    QString hangupCause;
+    int ringSeconds = 0;
+    int talkSeconds = 0;
+    double cost = 0.0;
+};
+
 // The engine's writes to the store, with each statement prepared once. The
 // engine groups them into transactions: begin(), a number of writes, commit().
 class Journal
@@ -81,15 +105,13 @@ public:
                             CallOutcome outcome, const QString &skipReason);
     Result<qint64> cancelPendingCalls(const QString &batchId, const QString &reason);
 
-    Result<void> setRequestUuid(qint64 attemptId, const QString &requestUuid);
     Result<void> setAttemptState(qint64 attemptId, AttemptState state);
-    // Records an applied carrier event; returns false when the same call uuid
-    // and kind were recorded before (a duplicate delivery).
-    Result<bool> recordEvent(const CarrierEvent &event);
-    Result<void> markRinging(const CarrierEvent &event);
-    Result<void> markAnswered(const CarrierEvent &event);
-    Result<void> markMachine(const CarrierEvent &event);
-    Result<void> markEnded(const CarrierEvent &event, CallOutcome outcome);
+    // Records carrier events as applied, several rows per statement. Returns
+    // for each event, in order, whether it is new: false when the same call
+    // uuid and kind were recorded before or earlier in the list (a duplicate
+    // delivery).
+    Result<std::vector<bool>> recordEvents(const std::vector<const CarrierEvent *> &events);
+    Result<void> updateAttempt(const AttemptUpdate &update);
 
     Result<void> claimLease(const QString &batchId, const QString &owner, qint64 untilMs);
     Result<void> releaseLease(const QString &batchId, const QString &owner);
@@ -105,7 +127,8 @@ public:
     }
 
 private:
-    QSqlQuery prepare(const QString &sql);
+    SqliteStatement &recordEventsStatement(int rows);
+    SqliteStatement &updateAttemptStatement(quint32 columns);
 
     QSqlDatabase m_db;
     // Hot-path writes, declared after m_db so they are finalised before it goes.
@@ -115,15 +138,14 @@ private:
     SqliteStatement m_markCallSkipped;
     SqliteStatement m_setCallStatus;
     SqliteStatement m_finishCall;
-    SqliteStatement m_setRequestUuid;
     SqliteStatement m_setAttemptState;
-    SqliteStatement m_recordEvent;
-    SqliteStatement m_markRinging;
-    SqliteStatement m_markAnswered;
-    SqliteStatement m_markMachine;
-    SqliteStatement m_markEnded;
-    QSqlQuery m_fetchUndated;
-    QSqlQuery m_fetchDated;
+    // Attempt updates, prepared on first use, by the set of columns they write.
+    std::map<quint32, std::unique_ptr<SqliteStatement>> m_updateAttempt;
+    // Multi-row event inserts, prepared on first use, by row count.
+    std::map<int, std::unique_ptr<SqliteStatement>> m_recordEvents;
+    SqliteStatement m_fetchUndated;
+    SqliteStatement m_fetchDated;
+    SqliteStatement m_nextDue;
     OutboxWriter m_outbox;
     std::function<void()> m_outboxCommitted;
 };

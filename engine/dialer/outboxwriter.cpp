@@ -93,9 +93,32 @@ bool OutboxWriter::takeWritten()
     return std::exchange(m_written, false);
 }
 
+void OutboxWriter::beginTransaction()
+{
+    m_endpoints.clear();
+    m_inTransaction = true;
+}
+
+void OutboxWriter::endTransaction()
+{
+    m_endpoints.clear();
+    m_inTransaction = false;
+}
+
+Result<QStringList> OutboxWriter::endpointsFor(const QString &batchId)
+{
+    if (const auto cached = m_endpoints.constFind(batchId); cached != m_endpoints.cend())
+        return *cached;
+
+    Result<QStringList> endpoints = m_deliveries.endpointsFor(batchId);
+    if (endpoints && m_inTransaction)
+        m_endpoints.insert(batchId, *endpoints);
+    return endpoints;
+}
+
 Result<void> OutboxWriter::batchStarted(const BatchProgress &progress, qint64 atMs)
 {
-    Result<QStringList> endpoints = m_deliveries.endpointsFor(progress.batchId);
+    Result<QStringList> endpoints = endpointsFor(progress.batchId);
     if (!endpoints)
         return endpoints.error();
     if (endpoints->isEmpty())
@@ -110,7 +133,7 @@ Result<void> OutboxWriter::batchStatusChanged(const BatchProgress &progress, qin
     if (kind.isEmpty())
         return {};
 
-    Result<QStringList> endpoints = m_deliveries.endpointsFor(progress.batchId);
+    Result<QStringList> endpoints = endpointsFor(progress.batchId);
     if (!endpoints)
         return endpoints.error();
     if (endpoints->isEmpty())
@@ -161,7 +184,7 @@ Result<QString> OutboxWriter::storedStatus(const QString &batchId)
 
 Result<void> OutboxWriter::attemptFinished(const QString &batchId, qint64 attemptId)
 {
-    Result<QStringList> endpoints = m_deliveries.endpointsFor(batchId);
+    Result<QStringList> endpoints = endpointsFor(batchId);
     if (!endpoints)
         return endpoints.error();
     if (endpoints->isEmpty())

@@ -4,6 +4,7 @@
 #include "progresssnapshot.h"
 #include "store/webhookdeliveryrepository.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -40,6 +41,12 @@ public:
     bool takeWritten();
     void discardWritten() { m_written = false; }
 
+    // Keeps each batch's endpoint list from its first read until
+    // endTransaction(). Only valid while the caller holds the store's write
+    // lock, so no other connection can add, change or remove an endpoint.
+    void beginTransaction();
+    void endTransaction();
+
 private:
     Result<void> append(const QStringList &endpointIds, const QString &batchId,
                         const QString &sessionId, const QString &kind, qint64 atMs,
@@ -48,11 +55,15 @@ private:
                                   BatchStatus status, const BatchProgress &progress,
                                   qint64 atMs);
     Result<QString> storedStatus(const QString &batchId);
+    Result<QStringList> endpointsFor(const QString &batchId);
 
     WebhookDeliveryRepository m_deliveries;
     QSqlQuery m_readAttempt;
     QSqlQuery m_readStatus;
     bool m_written = false;
+    bool m_inTransaction = false;
+    // Endpoint ids per batch id, read in the current transaction.
+    QHash<QString, QStringList> m_endpoints;
 };
 
 } // namespace Dialdeck
