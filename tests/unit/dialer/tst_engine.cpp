@@ -51,6 +51,7 @@ private Q_SLOTS:
     void enginePauseHoldsDialsUntilResume();
     void engineStopCancelsPendingCalls();
     void engineReconcilesJournaledAttemptsAfterCrash();
+    void engineAppliesTickEventsPerAttempt();
     void engineRepeatedSessionDoesNotDialAgain();
     void engineSkipsDoNotCallNumbers();
     void engineRejectsUnstartableBatches_data();
@@ -63,6 +64,7 @@ private:
     bool waitFinished(Engine &engine, const QString &batchId, int timeoutMs = 30000);
     QSqlQuery query(const QString &sql);
     qint64 scalar(const QString &sql);
+    bool deliver(Engine &engine, const std::vector<CarrierEvent> &events);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_storePath;
@@ -173,6 +175,20 @@ qint64 TestEngine::scalar(const QString &sql)
 {
     QSqlQuery result = query(sql);
     return result.next() ? result.value(0).toLongLong() : -1;
+}
+
+// Hands all events to the engine before its next tick, so one tick applies
+// them, and waits until they are committed.
+bool TestEngine::deliver(Engine &engine, const std::vector<CarrierEvent> &events)
+{
+    std::vector<QFuture<bool>> futures;
+    for (const CarrierEvent &event : events)
+        futures.push_back(engine.requestCarrierEvent(event));
+    for (const QFuture<bool> &future : futures) {
+        if (!QTest::qWaitFor([&] { return future.isFinished(); }, 10000) || !future.result())
+            return false;
+    }
+    return true;
 }
 
 void TestEngine::engineRunsBatchToCompletion()
@@ -325,6 +341,83 @@ void TestEngine::engineReconcilesJournaledAttemptsAfterCrash()
         QCOMPARE(dials, 1);
     QCOMPARE(scalar(u"SELECT COUNT(*) FROM attempts WHERE state != 'ended'"_s), 0);
     QCOMPARE(scalar(u"SELECT status = 'completed' FROM batches"_s), 1);
+}
+
+void TestEngine::engineAppliesTickEventsPerAttempt()
+{
+    const QString batchId = createBatch(1);
+    std::unique_ptr<Engine> engine = openEngine(mondayAfternoonUtc);
+    QVERIFY(engine);
+
+    // The attempt is journaled but never handed to the simulated carrier, so
+    // only the events below reach it.
+    engine->setAfterJournalHook([] { return false; });
+    QVERIFY(await(engine->requestStart({batchId, {}, {}, {}})).ok());
+    QTRY_COMPARE(scalar(u"SELECT COUNT(*) FROM attempts"_s), 1);
+    const qint64 attemptId = scalar(u"SELECT id FROM attempts"_s);
+
+    const QString callUuid = u"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"_s;
+    const auto event = [&](CarrierEvent::Kind kind, qint64 afterMs) {
+        CarrierEvent built;
+        built.kind = kind;
+        built.attemptId = attemptId;
+        built.requestUuid = u"request-1"_s;
+        built.callUuid = callUuid;
+        built.atMs = mondayAfternoonUtc + afterMs;
+        return built;
+    };
+    CarrierEvent machine = event(CarrierEvent::Kind::MachineDetected, 7'000);
+    machine.machineResult = u"human"_s;
+
+    // One tick: the answer arrives before a late ringing and is delivered twice.
+    QVERIFY(deliver(*engine, {event(CarrierEvent::Kind::Placed, 50),
+                              event(CarrierEvent::Kind::Answered, 5'000),
+                              event(CarrierEvent::Kind::Ringing, 1'000),
+                              event(CarrierEvent::Kind::Answered, 5'000), machine}));
+
+    QCOMPARE(scalar(u"SELECT COUNT(*) FROM events"_s), 3);
+    QSqlQuery attempt = query(u"SELECT state, request_uuid, call_uuid, ringing_at, answered_at, "
+                              "machine_result, ended_at FROM attempts"_s);
+    QVERIFY(attempt.next());
+    QCOMPARE(attempt.value(0).toString(), u"in_progress"_s);
+    QCOMPARE(attempt.value(1).toString(), u"request-1"_s);
+    QCOMPARE(attempt.value(2).toString(), callUuid);
+    // A ringing that arrives after the answer does not move the attempt back.
+    QVERIFY(attempt.value(3).isNull());
+    QCOMPARE(attempt.value(4).toLongLong(), mondayAfternoonUtc + 5'000);
+    QCOMPARE(attempt.value(5).toString(), u"human"_s);
+    QVERIFY(attempt.value(6).isNull());
+    // An open statement would keep this connection on the old snapshot.
+    attempt.finish();
+    QCOMPARE(scalar(u"SELECT status = 'in_progress' FROM calls"_s), 1);
+
+    // A later tick: the hangup ends the attempt, and an event after it in
+    // the same tick is dropped because the attempt is no longer in flight.
+    CarrierEvent hangup = event(CarrierEvent::Kind::Hangup, 40'000);
+    hangup.outcome = CallOutcome::Answered;
+    hangup.hangupCause = u"NORMAL_CLEARING"_s;
+    hangup.ringSeconds = 4;
+    hangup.talkSeconds = 33;
+    hangup.cost = 0.0085;
+    CarrierEvent lateMachine = machine;
+    lateMachine.callUuid = u"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c"_s;
+    lateMachine.machineResult = u"machine"_s;
+    QVERIFY(deliver(*engine, {hangup, lateMachine}));
+
+    QCOMPARE(scalar(u"SELECT COUNT(*) FROM events"_s), 4);
+    attempt = query(u"SELECT state, outcome, hangup_cause, ring_seconds, talk_seconds, cost, "
+                     "ended_at, machine_result, answered_at FROM attempts"_s);
+    QVERIFY(attempt.next());
+    QCOMPARE(attempt.value(0).toString(), u"ended"_s);
+    QCOMPARE(attempt.value(1).toString(), u"answered"_s);
+    QCOMPARE(attempt.value(2).toString(), u"NORMAL_CLEARING"_s);
+    QCOMPARE(attempt.value(3).toInt(), 4);
+    QCOMPARE(attempt.value(4).toInt(), 33);
+    QCOMPARE(attempt.value(5).toDouble(), 0.0085);
+    QCOMPARE(attempt.value(6).toLongLong(), mondayAfternoonUtc + 40'000);
+    QCOMPARE(attempt.value(7).toString(), u"human"_s);
+    QCOMPARE(attempt.value(8).toLongLong(), mondayAfternoonUtc + 5'000);
+    QCOMPARE(scalar(u"SELECT status = 'completed' FROM calls"_s), 1);
 }
 
 void TestEngine::engineRepeatedSessionDoesNotDialAgain()
