@@ -130,6 +130,11 @@ void Engine::open()
     QSqlQuery pragma(m_connection->database());
     if (!pragma.exec(u"PRAGMA wal_autocheckpoint = 10000"_s))
         qCWarning(lcDialer) << "Could not set the WAL checkpoint interval";
+    // SQLite gathers the RETURNING rows of the multi-row event inserts in a
+    // temporary table before it returns the first one. Kept in memory, that
+    // table adds no file writes.
+    if (!pragma.exec(u"PRAGMA temp_store = MEMORY"_s))
+        qCWarning(lcDialer) << "Could not keep the store's temporary tables in memory";
 
     const qint64 startMs = m_settings.clockStartMs >= 0 ? m_settings.clockStartMs
                                                         : QDateTime::currentMSecsSinceEpoch();
