@@ -18,8 +18,8 @@
 namespace Dialdeck {
 
 // Streams a contact file through the converters. A reading thread reads and
-// decodes chunks of rows, and a thread pool (one thread per core) normalises
-// them. The calling thread receives the converted chunks in file order, so
+// decodes chunks of rows, and a thread pool (one thread per core but one)
+// normalises them. The calling thread receives the converted chunks in file order, so
 // reading, normalising and storing overlap.
 class ImportPipeline
 {
