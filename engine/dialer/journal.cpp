@@ -102,11 +102,11 @@ Result<QList<DueCall>> Journal::fetchDue(const QString &batchId, qint64 nowMs, i
                                          const QSet<qint64> &exclude)
 {
     QList<DueCall> calls;
-    const char *what = "Reading the due calls of batch %1";
+    const char *operationText = "Reading the due calls of batch %1";
     // Reads every row, so the statement ends reset even when `limit` is reached early.
     auto readRows = [&](SqliteStatement &query) -> Result<void> {
         while (true) {
-            Result<bool> row = query.nextRow(what, batchId);
+            Result<bool> row = query.nextRow(operationText, batchId);
             if (!row)
                 return row.error();
             if (!*row)

@@ -39,7 +39,7 @@ constexpr std::size_t MaxNationalLength = 17;
 // Country calling codes have one to three digits.
 constexpr std::size_t MaxCallingCodeLength = 3;
 constexpr int CallingCodeLimit = 1000;
-// Digits in an input this parser reads; shorter and longer inputs go to
+// Digits in an input this parser reads. Shorter and longer inputs go to
 // libphonenumber. E.164 allows 15 digits, so 20 leaves room for prefixes.
 constexpr std::size_t MinInputDigits = 4;
 constexpr std::size_t MaxInputDigits = 20;
@@ -136,7 +136,7 @@ Pattern::Pattern(const std::string &text, Extent extent)
     if (text.empty())
         return;
 
-    // The metadata's patterns are written for ICU, RE2 and Java alike; they
+    // The metadata's patterns are written for ICU, RE2 and Java alike. They
     // use groups, classes, \d and counted repeats, which PCRE2 reads the same way.
     const std::string anchored =
         extent == Extent::Whole ? "(?:" + text + ")\\z" : "(?:" + text + ")";
@@ -335,8 +335,8 @@ struct MetadataNumberParser::Rules
 {
     std::vector<RegionData> regions;
     std::unordered_map<std::string, std::size_t> geographicById;
-    // Index into `regions` of the main region of each calling code; -1 for a
-    // code that is unknown or belongs to a non-geographic entity ("001").
+    // Index into `regions` of the main region of each calling code, or -1 for
+    // a code that is unknown or belongs to a non-geographic entity ("001").
     std::array<int, CallingCodeLimit> mainByCallingCode{};
     std::bitset<CallingCodeLimit> knownCallingCodes;
     // Each region's patterns, compiled the first time a number needs them.

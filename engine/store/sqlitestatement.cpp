@@ -67,43 +67,43 @@ void SqliteStatement::bindNull(int index)
     sqlite3_bind_null(m_statement, index);
 }
 
-Error SqliteStatement::failure(const char *what, qint64 id, const QString &detail,
+Error SqliteStatement::failure(const char *operationText, qint64 id, const QString &detail,
                                const QString &subject) const
 {
-    const QString text = QCoreApplication::translate("Dialdeck::Journal", what);
+    const QString text = QCoreApplication::translate("Dialdeck::Journal", operationText);
     const QString operation = subject.isNull() ? text.arg(id) : text.arg(subject);
     qCWarning(lcStore).noquote() << operation << "failed:" << detail;
     return Error{u"store_failed"_s, QCoreApplication::translate("Dialdeck::Store", "%1 failed: %2.")
                                         .arg(operation, detail)};
 }
 
-Result<void> SqliteStatement::execute(const char *what, qint64 id)
+Result<void> SqliteStatement::execute(const char *operationText, qint64 id)
 {
     if (!m_statement)
-        return failure(what, id, u"the statement could not be prepared"_s);
+        return failure(operationText, id, u"the statement could not be prepared"_s);
 
     const int status = sqlite3_step(m_statement);
     sqlite3_reset(m_statement);
     sqlite3_clear_bindings(m_statement);
     if (status != SQLITE_DONE && status != SQLITE_ROW)
-        return failure(what, id, QString::fromUtf8(sqlite3_errmsg(m_db)));
+        return failure(operationText, id, QString::fromUtf8(sqlite3_errmsg(m_db)));
     return {};
 }
 
-Result<bool> SqliteStatement::nextRow(const char *what, qint64 id)
+Result<bool> SqliteStatement::nextRow(const char *operationText, qint64 id)
 {
-    return step(what, id, QString());
+    return step(operationText, id, QString());
 }
 
-Result<bool> SqliteStatement::nextRow(const char *what, const QString &subject)
+Result<bool> SqliteStatement::nextRow(const char *operationText, const QString &subject)
 {
-    return step(what, 0, subject);
+    return step(operationText, 0, subject);
 }
 
-Result<bool> SqliteStatement::step(const char *what, qint64 id, const QString &subject)
+Result<bool> SqliteStatement::step(const char *operationText, qint64 id, const QString &subject)
 {
     if (!m_statement)
-        return failure(what, id, u"the statement could not be prepared"_s, subject);
+        return failure(operationText, id, u"the statement could not be prepared"_s, subject);
 
     const int status = sqlite3_step(m_statement);
     if (status == SQLITE_ROW)
@@ -112,7 +112,7 @@ Result<bool> SqliteStatement::step(const char *what, qint64 id, const QString &s
     sqlite3_reset(m_statement);
     sqlite3_clear_bindings(m_statement);
     if (status != SQLITE_DONE)
-        return failure(what, id, QString::fromUtf8(sqlite3_errmsg(m_db)), subject);
+        return failure(operationText, id, QString::fromUtf8(sqlite3_errmsg(m_db)), subject);
     return false;
 }
 

@@ -34,15 +34,15 @@ public:
     void bindNull(int index);
 
     // Runs the statement to completion and resets it, with its bindings cleared.
-    // `what` names the operation in the error, which is formatted only on failure.
-    Result<void> execute(const char *what, qint64 id);
+    // `operationText` names the operation in the error, which is formatted only on failure.
+    Result<void> execute(const char *operationText, qint64 id);
 
     // Steps the statement once and returns true while a row is available for
     // the column functions. Returns false once done, with the statement reset
     // and its bindings cleared. A failure resets the statement as well.
-    Result<bool> nextRow(const char *what, qint64 id);
+    Result<bool> nextRow(const char *operationText, qint64 id);
     // The same, for an operation on a text-keyed subject such as a batch id.
-    Result<bool> nextRow(const char *what, const QString &subject);
+    Result<bool> nextRow(const char *operationText, const QString &subject);
     // Columns of the current row, numbered from 0 as in SQLite.
     QString columnText(int index) const;
     qint64 columnInt64(int index) const;
@@ -53,9 +53,9 @@ public:
     qint64 lastInsertRowId() const;
 
 private:
-    // `subject` replaces %1 in `what`; when null, `id` does.
-    Result<bool> step(const char *what, qint64 id, const QString &subject);
-    Error failure(const char *what, qint64 id, const QString &detail,
+    // `subject` replaces %1 in `operationText`; when null, `id` does.
+    Result<bool> step(const char *operationText, qint64 id, const QString &subject);
+    Error failure(const char *operationText, qint64 id, const QString &detail,
                   const QString &subject = QString()) const;
 
     sqlite3 *m_db = nullptr;

@@ -73,6 +73,18 @@ struct Agreement
                 expected ? expected->e164 : u"not valid"_s, actual->e164, actual->region));
         }
     }
+
+    // The first disagreements, one a line, for a failure message.
+    QByteArray firstDisagreements() const
+    {
+        return disagreements.mid(0, 20).join(u'\n').toLocal8Bit();
+    }
+
+    void logCounts() const
+    {
+        qInfo("%d comparisons, %d valid for PhoneNumberUtil, %d parsed by the metadata parser",
+              compared, validByLibrary, parsed);
+    }
 };
 
 const std::vector<std::string> &homeRegions()
@@ -150,10 +162,8 @@ void TestMetadataNumberParser::exampleNumbersAgreeWithPhoneNumberUtil()
         }
     }
 
-    QVERIFY2(agreement.disagreements.isEmpty(),
-             qPrintable(agreement.disagreements.mid(0, 20).join(u'\n')));
-    qInfo("%d comparisons, %d valid for PhoneNumberUtil, %d parsed by the metadata parser",
-          agreement.compared, agreement.validByLibrary, agreement.parsed);
+    QVERIFY2(agreement.disagreements.isEmpty(), agreement.firstDisagreements().constData());
+    agreement.logCounts();
     QVERIFY(agreement.validByLibrary > 1000);
     QVERIFY2(agreement.parsed * 10 >= agreement.validByLibrary * 8,
              "the parser parsed fewer than 80 % of the valid numbers");
@@ -178,10 +188,8 @@ void TestMetadataNumberParser::randomDigitsAgreeWithPhoneNumberUtil()
         agreement.compare(compact, home);
     }
 
-    QVERIFY2(agreement.disagreements.isEmpty(),
-             qPrintable(agreement.disagreements.mid(0, 20).join(u'\n')));
-    qInfo("%d comparisons, %d valid for PhoneNumberUtil, %d parsed by the metadata parser",
-          agreement.compared, agreement.validByLibrary, agreement.parsed);
+    QVERIFY2(agreement.disagreements.isEmpty(), agreement.firstDisagreements().constData());
+    agreement.logCounts();
     QVERIFY(agreement.parsed > 100);
 }
 
