@@ -4,12 +4,9 @@
 //
 //   bench_engine [--calls N] [--phones N] [--keep DIR]
 
-#include "core/ids.h"
+#include "benchbatch.h"
 #include "dialer/engine.h"
-#include "store/batchrepository.h"
 #include "store/connection.h"
-#include "store/phonerepository.h"
-#include "store/userrepository.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -39,54 +36,6 @@ qint64 peakRssKiB()
     return -1;
 }
 
-// Creates the batch with plain SQL: this benchmark measures the engine, not the importer.
-QString createBatch(QSqlDatabase db, int calls, int phones)
-{
-    Result<User> owner = UserRepository(db).ensureLocalOperator();
-    PhoneRepository phoneRepository(db);
-    QStringList phoneIds;
-    for (int i = 0; i < phones; ++i) {
-        Phone phone;
-        phone.id = Ids::generate();
-        phone.e164 = u"+1212%1"_s.arg(5550000 + i);
-        (void)phoneRepository.insert(phone);
-        phoneIds.append(phone.id);
-    }
-
-    Batch batch;
-    batch.id = Ids::generate();
-    batch.name = u"Engine benchmark"_s;
-    batch.ownerUserId = owner ? owner->id : QString();
-    batch.status = BatchStatus::Ready;
-    batch.createdAt = QDateTime::currentDateTimeUtc();
-    batch.phoneIds = phoneIds;
-    // A window open all day, every day, so the figure is the engine's own cost.
-    batch.config.windowStart = QTime(0, 0);
-    batch.config.windowEnd = QTime(23, 59, 59);
-    batch.config.allowedDays = 0x7f;
-    batch.config.maxCallsPerSecond = 1000;
-    batch.config.maxConcurrentCalls = phones;
-    (void)BatchRepository(db).insert(batch);
-
-    db.transaction();
-    QSqlQuery insert(db);
-    insert.prepare(u"INSERT INTO calls (batch_id, line, name, phone_raw, e164, region, time_zones, "
-                   "tz_source, status) VALUES (?, ?, '', ?, ?, 'US', ?, 'phone_prefix', 'pending')"_s);
-    const QStringList zones = {u"America/New_York"_s, u"America/Chicago"_s, u"America/Denver"_s,
-                               u"America/Los_Angeles"_s};
-    for (int i = 0; i < calls; ++i) {
-        const QString e164 = u"+1%1"_s.arg(2012000000LL + i);
-        insert.addBindValue(batch.id);
-        insert.addBindValue(i + 2);
-        insert.addBindValue(e164);
-        insert.addBindValue(e164);
-        insert.addBindValue(zones[i % zones.size()]);
-        insert.exec();
-    }
-    db.commit();
-    return batch.id;
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -113,7 +62,7 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "%s\n", qPrintable(connection.error().message));
             return 1;
         }
-        batchId = createBatch(connection->database(), calls, phones);
+        batchId = createBenchBatch(connection->database(), calls, phones);
     }
 
     EngineSettings settings;
