@@ -121,9 +121,7 @@ void RowConverter::addPhone(ContactCandidate &candidate, const QString &raw,
     candidate.phones.append(std::move(usable));
 }
 
-// The members convert() puts in `extra`, encoded as QJsonDocument would
-// encode that object.
-std::string RowConverter::extraJsonOf(const QStringList &fields) const
+QList<std::pair<QString, QString>> RowConverter::extraMembers(const QStringList &fields) const
 {
     QList<std::pair<QString, QString>> members;
     for (int column : m_map.extraColumns) {
@@ -136,7 +134,11 @@ std::string RowConverter::extraJsonOf(const QStringList &fields) const
         if (!value.isEmpty())
             members.append({tr("Column %1").arg(column + 1), std::move(value)});
     }
+    return members;
+}
 
+std::string RowConverter::extraJsonOf(QList<std::pair<QString, QString>> members)
+{
     // Sorted by key, and a repeated key keeps its last value, as QJsonObject::insert() does.
     std::stable_sort(members.begin(), members.end(),
                      [](const auto &a, const auto &b) { return a.first < b.first; });
@@ -178,20 +180,13 @@ ContactCandidate RowConverter::convert(const SourceRow &row) const
     if (candidate.phones.isEmpty() && !candidate.firstProblem)
         addPhone(candidate, QString(), callingCode, region, timeZone);
 
+    QList<std::pair<QString, QString>> members = extraMembers(fields);
     if (m_extraAsJson) {
-        candidate.extraJson = extraJsonOf(fields);
+        candidate.extraJson = extraJsonOf(std::move(members));
         return candidate;
     }
-    for (int column : m_map.extraColumns) {
-        const QString value = fieldAt(fields, column);
-        if (!value.isEmpty())
-            candidate.extra.insert(m_headers[column], value);
-    }
-    for (qsizetype column = m_headers.size(); column < fields.size(); ++column) {
-        const QString value = fields[column].trimmed();
-        if (!value.isEmpty())
-            candidate.extra.insert(tr("Column %1").arg(column + 1), value);
-    }
+    for (const auto &[key, value] : std::as_const(members))
+        candidate.extra.insert(key, value);
     return candidate;
 }
 

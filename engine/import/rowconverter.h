@@ -70,7 +70,10 @@ private:
                   const QString &region, const QString &timeZone) const;
     void findZones(PhoneCandidate &phone, const QString &timeZone, int line,
                    QList<ImportWarning> &warnings) const;
-    std::string extraJsonOf(const QStringList &fields) const;
+    // The extra columns of a row with a value, as (header, value) in column order.
+    QList<std::pair<QString, QString>> extraMembers(const QStringList &fields) const;
+    // Encodes `members` as QJsonDocument would encode the QJsonObject built from them.
+    static std::string extraJsonOf(QList<std::pair<QString, QString>> members);
 
     QStringList m_headers;
     ColumnMap m_map;
