@@ -24,6 +24,7 @@
 #include "benchbatch.h"
 
 #include "store/connection.h"
+#include "store/multirowstatement.h"
 #include "store/sqlitestatement.h"
 #include "store/sqlsupport.h"
 
@@ -36,8 +37,6 @@
 #include <QTemporaryDir>
 
 #include <cstdio>
-#include <map>
-#include <memory>
 #include <variant>
 #include <vector>
 
@@ -52,32 +51,30 @@ constexpr int EventRowsPerStatement = 64;
 
 using Value = std::variant<qint64, QString>;
 
-// One statement shape over any number of rows up to `maxRows`, prepared once
-// per row count: `head`, then `tuple` once per row, then `tail`.
+// A statement over any number of rows, written in statements of up to `maxRows` rows.
 class RowStatement
 {
 public:
     RowStatement(QSqlDatabase db, QByteArray head, QByteArray tuple, QByteArray tail, int columns,
                  int maxRows)
-        : m_db(std::move(db))
-        , m_head(std::move(head))
-        , m_tuple(std::move(tuple))
-        , m_tail(std::move(tail))
+        : m_statements(std::move(db), std::move(head), std::move(tuple), std::move(tail), maxRows)
         , m_columns(columns)
-        , m_maxRows(maxRows)
     {}
 
     // `values` contains the rows one after another, `columns` values each.
     Result<void> run(const std::vector<Value> &values)
     {
-        const std::size_t rows = values.size() / std::size_t(m_columns);
-        for (std::size_t first = 0; first < rows; first += std::size_t(m_maxRows)) {
-            const std::size_t count = std::min(std::size_t(m_maxRows), rows - first);
-            SqliteStatement &statement = prepared(int(count));
-            for (std::size_t i = 0; i < count * std::size_t(m_columns); ++i) {
-                const Value &value = values[first * std::size_t(m_columns) + i];
+        const std::size_t columns = std::size_t(m_columns);
+        const std::size_t maxRows = std::size_t(m_statements.maxRows());
+        const std::size_t rows = values.size() / columns;
+        for (std::size_t first = 0; first < rows; first += maxRows) {
+            const std::size_t count = std::min(maxRows, rows - first);
+            SqliteStatement &statement = m_statements.forRows(int(count));
+            for (std::size_t i = 0; i < count * columns; ++i) {
+                const Value &value = values[first * columns + i];
                 std::visit([&](const auto &v) { statement.bind(int(i) + 1, v); }, value);
             }
+
             while (true) {
                 Result<bool> row = statement.nextRow("Writing rows %1", qint64(first));
                 if (!row)
@@ -90,33 +87,15 @@ public:
     }
 
 private:
-    SqliteStatement &prepared(int rows)
-    {
-        std::unique_ptr<SqliteStatement> &statement = m_prepared[rows];
-        if (!statement) {
-            QByteArray sql = m_head;
-            for (int row = 0; row < rows; ++row)
-                sql += (row ? ", " : "") + m_tuple;
-            sql += m_tail;
-            statement = std::make_unique<SqliteStatement>(m_db, sql.constData());
-        }
-        return *statement;
-    }
-
-    QSqlDatabase m_db;
-    QByteArray m_head;
-    QByteArray m_tuple;
-    QByteArray m_tail;
+    MultiRowStatement m_statements;
     int m_columns;
-    int m_maxRows;
-    std::map<int, std::unique_ptr<SqliteStatement>> m_prepared;
 };
 
 // A statement that writes one row, as the engine's do. Its values come in the
 // order of its numbered parameters, with the row id first.
 RowStatement singleRow(QSqlDatabase db, const char *sql, int columns)
 {
-    return RowStatement(std::move(db), sql, QByteArray(), QByteArray(), columns, 1);
+    return RowStatement(std::move(db), QByteArray(), sql, QByteArray(), columns, 1);
 }
 
 struct WriteSet
@@ -434,7 +413,7 @@ int main(int argc, char *argv[])
     }
     const QString chosen = parser.value(u"write-set"_s);
     if (chosen != u"engine" && chosen != u"minimum" && chosen != u"both") {
-        std::fprintf(stderr, "Unknown write set '%s'; use engine, minimum or both.\n",
+        std::fprintf(stderr, "Invalid write set '%s'; use engine, minimum or both.\n",
                      qPrintable(chosen));
         return 2;
     }
@@ -446,8 +425,8 @@ int main(int argc, char *argv[])
     const WriteSet sets[] = {{"engine", true}, {"minimum", false}};
     int index = 0;
     for (const WriteSet &set : sets) {
-        const bool wanted = chosen == u"both" || chosen == QLatin1StringView(set.name);
-        if (wanted && !measure(options, set, index))
+        const bool selected = chosen == u"both" || chosen == QLatin1StringView(set.name);
+        if (selected && !measure(options, set, index))
             return 1;
         ++index;
     }

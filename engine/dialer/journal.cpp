@@ -54,6 +54,13 @@ Journal::Journal(QSqlDatabase db)
     , m_finishCall(m_db, "UPDATE calls SET status = ?, next_due_at = ?, last_outcome = ?, "
                          "skip_reason = ? WHERE id = ?")
     , m_setAttemptState(m_db, "UPDATE attempts SET state = ? WHERE id = ?")
+    // RETURNING lists only the inserted rows, so it leaves out the duplicates
+    // that the unique (call_uuid, kind) index rejects. 64 rows take 256
+    // parameters, well below SQLite's limit of 32,766.
+    , m_recordEvents(m_db,
+                     "INSERT OR IGNORE INTO events (attempt_id, call_uuid, kind, received_at) "
+                     "VALUES ",
+                     "(?, ?, ?, ?)", " RETURNING call_uuid, kind", 64)
     // Two reads keep each one on the (batch_id, status, next_due_at) index in
     // index order, so a LIMIT stops early even on a million-call batch.
     , m_fetchUndated(m_db, "SELECT id, e164, time_zones, attempt_count, status FROM calls "
@@ -324,31 +331,14 @@ Result<void> Journal::setAttemptState(qint64 attemptId, AttemptState state)
     return m_setAttemptState.execute("Saving the state of attempt %1", attemptId);
 }
 
-SqliteStatement &Journal::recordEventsStatement(int rows)
-{
-    std::unique_ptr<SqliteStatement> &statement = m_recordEvents[rows];
-    if (!statement) {
-        // RETURNING lists only the inserted rows, so it leaves out the
-        // duplicates that the unique (call_uuid, kind) index rejects.
-        QByteArray sql = "INSERT OR IGNORE INTO events (attempt_id, call_uuid, kind, received_at) "
-                         "VALUES (?, ?, ?, ?)";
-        for (int row = 1; row < rows; ++row)
-            sql += ", (?, ?, ?, ?)";
-        sql += " RETURNING call_uuid, kind";
-        statement = std::make_unique<SqliteStatement>(m_db, sql.constData());
-    }
-    return *statement;
-}
-
 Result<std::vector<bool>> Journal::recordEvents(const std::vector<const CarrierEvent *> &events)
 {
-    // 256 parameters per statement, well below SQLite's limit of 32,766.
-    constexpr std::size_t EventsPerStatement = 64;
+    const std::size_t eventsPerStatement = std::size_t(m_recordEvents.maxRows());
     std::vector<bool> fresh(events.size(), false);
 
-    for (std::size_t first = 0; first < events.size(); first += EventsPerStatement) {
-        const std::size_t count = std::min(EventsPerStatement, events.size() - first);
-        SqliteStatement &insert = recordEventsStatement(int(count));
+    for (std::size_t first = 0; first < events.size(); first += eventsPerStatement) {
+        const std::size_t count = std::min(eventsPerStatement, events.size() - first);
+        SqliteStatement &insert = m_recordEvents.forRows(int(count));
         for (std::size_t i = 0; i < count; ++i) {
             const CarrierEvent &event = *events[first + i];
             const int column = int(4 * i);

@@ -4,6 +4,7 @@
 #include "core/domain.h"
 #include "core/result.h"
 #include "outboxwriter.h"
+#include "store/multirowstatement.h"
 #include "store/sqlitestatement.h"
 
 #include <QSqlDatabase>
@@ -127,7 +128,6 @@ public:
     }
 
 private:
-    SqliteStatement &recordEventsStatement(int rows);
     SqliteStatement &updateAttemptStatement(quint32 columns);
 
     QSqlDatabase m_db;
@@ -141,8 +141,7 @@ private:
     SqliteStatement m_setAttemptState;
     // Attempt updates, prepared on first use, by the set of columns they write.
     std::map<quint32, std::unique_ptr<SqliteStatement>> m_updateAttempt;
-    // Multi-row event inserts, prepared on first use, by row count.
-    std::map<int, std::unique_ptr<SqliteStatement>> m_recordEvents;
+    MultiRowStatement m_recordEvents;
     SqliteStatement m_fetchUndated;
     SqliteStatement m_fetchDated;
     SqliteStatement m_nextDue;
